@@ -20,14 +20,17 @@ pub mod validate;
 pub mod value;
 
 pub use codec::CodecError;
+pub use data_source::DataSource;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use number::Number;
 pub use path::{AttributePath, PathStep};
 pub use plan::{PlanInput, PlanResult};
-pub use data_source::DataSource;
 pub use provider_trait::Provider;
-pub use resource::{ApplyResult, CreateRequest, Ctx, DeleteRequest, ImportResult, PlanCtx, ReadRequest, ReadResult, Resource, UpdateRequest};
+pub use resource::{
+    ApplyResult, CreateRequest, Ctx, DeleteRequest, ImportResult, PlanCtx, ReadRequest, ReadResult,
+    Resource, UpdateRequest,
+};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use server::ProviderServer;
 pub use types::Type;
 pub use value::Value;
-pub use server::ProviderServer;
