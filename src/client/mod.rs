@@ -11,6 +11,8 @@ mod transport;
 mod wait;
 
 #[cfg(test)]
+mod backoff_tests;
+#[cfg(test)]
 mod server_tests;
 #[cfg(test)]
 mod wait_tests;
