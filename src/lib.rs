@@ -1,3 +1,3 @@
 pub mod api;
-pub mod tf;
 pub mod emulator;
+pub mod tf;

@@ -25,14 +25,19 @@ fn control_error(status: StatusCode, msg: impl Into<String>) -> Response {
         .into_response()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+/// Parse a control body (empty means `{}`); the error is already the response to send.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
         body
     };
-    serde_json::from_slice(body)
-        .map_err(|e| control_error(StatusCode::BAD_REQUEST, format!("invalid body: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(control_error(
+            StatusCode::BAD_REQUEST,
+            format!("invalid body: {e}"),
+        ))
+    })
 }
 
 pub fn routes() -> Router<Shared> {
@@ -120,7 +125,7 @@ async fn add_faults(State(s): State<Shared>, body: Bytes) -> Response {
             Ok(f) => vec![f],
             Err(e) => return control_error(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")),
         },
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut added = Vec::new();
     for spec in specs {
@@ -176,7 +181,7 @@ fn known_status(s: &str) -> Option<NotebookStatus> {
 async fn force_status(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let req: ForceStatus = match parse(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(status) = known_status(&req.status) else {
         return control_error(
@@ -210,7 +215,7 @@ async fn get_settings(State(s): State<Shared>) -> Response {
 async fn put_settings(State(s): State<Shared>, body: Bytes) -> Response {
     let patch: SettingsPatch = match parse(&body) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut settings = s.settings();
     settings.apply(&patch);

@@ -131,8 +131,8 @@ impl Faults {
         let idx = g.1.iter().position(|f| {
             f.method
                 .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case(method))
-                && f.matcher.as_ref().is_none_or(|r| r.is_match(path))
+                .map_or(true, |m| m.eq_ignore_ascii_case(method))
+                && f.matcher.as_ref().map_or(true, |r| r.is_match(path))
         })?;
         let f = &mut g.1[idx];
         f.remaining -= 1;

@@ -258,9 +258,9 @@ async fn flavors(RawQuery(q): RawQuery) -> Res {
         .iter()
         // Catalog flavors all run in the public (MANAGED) cluster.
         .filter(|_| cluster.as_deref() != Some("DEDICATED"))
-        .filter(|f| category.as_deref().is_none_or(|c| f.category == c))
+        .filter(|f| category.as_deref().map_or(true, |c| f.category == c))
         .filter(|f| f.feature == feature)
-        .filter(|f| flavor_type.is_none_or(|t| f.flavor_type() == Some(t)))
+        .filter(|f| flavor_type.map_or(true, |t| f.flavor_type() == Some(t)))
         .collect();
     flavor_page(list, &q)
 }
@@ -311,7 +311,7 @@ async fn images(RawQuery(q): RawQuery) -> Res {
         // Built-in images only: users have saved none in the emulator.
         .filter(|_| kind == "BUILD_IN")
         .filter(|i| {
-            name.is_none_or(|n| {
+            name.map_or(true, |n| {
                 if fuzzy {
                     i.name.contains(n)
                 } else {
@@ -319,14 +319,14 @@ async fn images(RawQuery(q): RawQuery) -> Res {
                 }
             })
         })
-        .filter(|_| q.get("namespace").is_none_or(|n| n == "atelier"))
-        .filter(|_| q.get("workspace_id").is_none_or(|w| w == "0"))
+        .filter(|_| q.get("namespace").map_or(true, |n| n == "atelier"))
+        .filter(|_| q.get("workspace_id").map_or(true, |w| w == "0"))
         .filter(|_| {
             service_type
                 .as_deref()
-                .is_none_or(|t| t == "DEV" || t == "UNKNOWN")
+                .map_or(true, |t| t == "DEV" || t == "UNKNOWN")
         })
-        .filter(|i| q.get("show_tag").is_none_or(|t| i.tag == t))
+        .filter(|i| q.get("show_tag").map_or(true, |t| i.tag == t))
         .collect();
     list.sort_by(|a, b| {
         let mut o = std::cmp::Ordering::Equal;

@@ -422,31 +422,31 @@ fn matches(nb: &Notebook, f: &ListFilter) -> bool {
     let feature = f.feature.as_deref().unwrap_or("NOTEBOOK");
     let pool = nb.pool_id.as_deref().and_then(catalog::pool);
     nb.feature == feature
-        && f.name.as_ref().is_none_or(|n| contains_ci(&nb.name, n))
-        && f.id.as_ref().is_none_or(|i| &nb.id == i)
-        && f.status.as_ref().is_none_or(|s| nb.status.as_str() == s)
-        && f.flavor
-            .as_ref()
-            .is_none_or(|s| nb.flavor != CUSTOM_FLAVOR && contains_ci(&nb.flavor, s))
-        && f.image_id.as_ref().is_none_or(|s| &nb.image_id == s)
+        && f.name.as_ref().map_or(true, |n| contains_ci(&nb.name, n))
+        && f.id.as_ref().map_or(true, |i| &nb.id == i)
+        && f.status.as_ref().map_or(true, |s| nb.status.as_str() == s)
+        && f.flavor.as_ref().map_or(true, |s| {
+            nb.flavor != CUSTOM_FLAVOR && contains_ci(&nb.flavor, s)
+        })
+        && f.image_id.as_ref().map_or(true, |s| &nb.image_id == s)
         && f.pool_id
             .as_ref()
-            .is_none_or(|s| nb.pool_id.as_ref() == Some(s))
+            .map_or(true, |s| nb.pool_id.as_ref() == Some(s))
         && f.pool_name
             .as_ref()
-            .is_none_or(|s| pool.is_some_and(|p| contains_ci(p.name, s)))
+            .map_or(true, |s| pool.is_some_and(|p| contains_ci(p.name, s)))
         && f.workspace_id
             .as_ref()
-            .is_none_or(|s| &nb.workspace_id == s)
-        && f.owner.as_ref().is_none_or(|s| &nb.user_id == s)
+            .map_or(true, |s| &nb.workspace_id == s)
+        && f.owner.as_ref().map_or(true, |s| &nb.user_id == s)
         && f.description
             .as_ref()
-            .is_none_or(|s| contains_ci(&nb.description, s))
+            .map_or(true, |s| contains_ci(&nb.description, s))
         && f.username
             .as_ref()
-            .is_none_or(|s| contains_ci(&nb.user_name, s))
-        && f.ip.as_ref().is_none_or(|s| &nb.ip == s)
-        && f.swr_path.as_ref().is_none_or(|s| {
+            .map_or(true, |s| contains_ci(&nb.user_name, s))
+        && f.ip.as_ref().map_or(true, |s| &nb.ip == s)
+        && f.swr_path.as_ref().map_or(true, |s| {
             catalog::image(&nb.image_id).is_some_and(|i| contains_ci(&i.swr_path(), s))
         })
         && f.tags

@@ -175,7 +175,7 @@ pub fn affinity_key_ok(key: &str) -> bool {
         Some((p, n)) => (Some(p), n),
         None => (None, key),
     };
-    let prefix_ok = prefix.is_none_or(|p| p.len() <= 253 && p.split('.').all(dns_label_ok));
+    let prefix_ok = prefix.map_or(true, |p| p.len() <= 253 && p.split('.').all(dns_label_ok));
     prefix_ok && label_part_ok(name, false)
 }
 
@@ -229,7 +229,9 @@ fn hook(h: &api::HookConfig, which: &str) -> Result<HookConfig, ApiError> {
     let mode = h.mode.as_ref().map(|m| m.to_ascii_uppercase());
     let script = h.script.clone().unwrap_or_default();
     let ok = matches!(kind.as_str(), "COMMAND" | "SCRIPT")
-        && mode.as_deref().is_none_or(|m| m == "BLOCK" || m == "ASYNC")
+        && mode
+            .as_deref()
+            .map_or(true, |m| m == "BLOCK" || m == "ASYNC")
         && !script.is_empty()
         && script.len() <= 4096
         && (kind != "SCRIPT" || script.starts_with('/'));
@@ -266,7 +268,7 @@ fn custom_spec(
     let memory = spec
         .memory
         .ok_or_else(|| codes::required("custom_spec.memory"))?;
-    if !(cpu > 0.3 && cpu <= pool.node_cpu) || !(memory > 512 && memory <= pool.node_memory_mib) {
+    if !(cpu > 0.3 && cpu <= pool.node_cpu && memory > 512 && memory <= pool.node_memory_mib) {
         return Err(bad());
     }
     let gpu = match (pool.category, spec.gpu) {
@@ -323,14 +325,14 @@ pub fn volume(v: &api::VolumeMountRequest, root: bool, field: &str) -> Result<Vo
     if ownership == "DEDICATED" && category != "EFS" && category != "OBS" && category != "OBSFS" {
         return Err(bad());
     }
-    if ownership == "DEDICATED" && v.uri.as_deref().is_none_or(str::is_empty) {
+    if ownership == "DEDICATED" && v.uri.as_deref().map_or(true, str::is_empty) {
         return Err(bad());
     }
     if category == "EFS"
         && ownership == "DEDICATED"
         && v.id
             .as_deref()
-            .is_none_or(|i| uuid::Uuid::parse_str(i).is_err())
+            .map_or(true, |i| uuid::Uuid::parse_str(i).is_err())
     {
         return Err(bad());
     }
@@ -578,7 +580,7 @@ pub fn create(
     map: &Map<String, Value>,
 ) -> Result<NewNotebook, ApiError> {
     for f in ["name", "image_id", "volume"] {
-        if map.get(f).is_none_or(Value::is_null) {
+        if map.get(f).map_or(true, Value::is_null) {
             return Err(codes::required(f));
         }
     }
@@ -661,13 +663,15 @@ pub fn create(
         .map(endpoints)
         .transpose()?
         .unwrap_or_default();
-    let hooks = match req.hooks.as_ref().map(hooks).transpose()? {
-        Some((pre_start, post_start)) => Some(model::Hooks {
+    let hooks = req
+        .hooks
+        .as_ref()
+        .map(hooks)
+        .transpose()?
+        .map(|(pre_start, post_start)| model::Hooks {
             pre_start,
             post_start,
-        }),
-        None => None,
-    };
+        });
     let affinity = match &req.affinity {
         Some(a) => Some(Affinity {
             required: affinity_rules(
