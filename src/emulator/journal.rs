@@ -34,7 +34,8 @@ pub struct JournalEntry {
 }
 
 /// What the gateway captures before the response is known; rendered lazily so recording stays cheap.
-#[derive(Debug, Clone)]
+/// Not `Debug`: the headers are unredacted until rendering.
+#[derive(Clone)]
 pub struct RawEntry {
     pub time_ms: i64,
     pub request_id: String,
@@ -48,12 +49,19 @@ pub struct RawEntry {
     pub fault: Option<String>,
 }
 
-#[derive(Debug)]
 pub struct Journal {
     inner: Mutex<Inner>,
 }
 
-#[derive(Debug)]
+/// Entries hold raw headers (tokens included), so Debug shows only the size.
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("entries", &self.len())
+            .finish()
+    }
+}
+
 struct Inner {
     next_seq: u64,
     capacity: usize,
