@@ -1,0 +1,3 @@
+//! Terraform resources of the ModelArts provider: the notebook instance and its pure helpers.
+
+pub mod notebook_validate;
