@@ -370,27 +370,26 @@ pub fn check_hook_type(kind: &str) -> Rule {
 
 /// `COMMAND` scripts are base64 text; `SCRIPT` scripts are the absolute path of a script in the image.
 pub fn check_hook_script(script: &str, kind: &str) -> Rule {
-    match kind {
+    let ok = match kind {
         "COMMAND" => {
-            let decoded = base64::engine::general_purpose::STANDARD.decode(script.trim());
-            if script.trim().is_empty() || decoded.is_err() {
-                return Err(problem(
-                    "Invalid hook script",
-                    "with type COMMAND, script must be the base64-encoded script content.",
-                ));
-            }
+            let text = script.trim();
+            !text.is_empty()
+                && base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .is_ok()
         }
-        "SCRIPT" => {
-            if !script.starts_with('/') {
-                return Err(problem(
-                    "Invalid hook script",
-                    format!("with type SCRIPT, script must be an absolute path such as /home/ma-user/start.sh; got {script:?}."),
-                ));
-            }
-        }
-        _ => {}
+        "SCRIPT" => script.starts_with('/'),
+        _ => true,
+    };
+    if ok {
+        return Ok(());
     }
-    Ok(())
+    let detail = if kind == "COMMAND" {
+        "with type COMMAND, script must be the base64-encoded script content.".to_string()
+    } else {
+        format!("with type SCRIPT, script must be an absolute path such as /home/ma-user/start.sh; got {script:?}.")
+    };
+    Err(problem("Invalid hook script", detail))
 }
 
 fn is_label_name(s: &str) -> bool {
