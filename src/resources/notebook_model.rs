@@ -435,7 +435,11 @@ fn volume_from_resp(v: &api::VolumeRes) -> Volume {
 }
 
 fn list_or_none(a: &Option<Vec<String>>, b: &Option<Vec<String>>) -> Option<Vec<String>> {
-    [a, b].into_iter().flatten().find(|v| !v.is_empty()).cloned()
+    [a, b]
+        .into_iter()
+        .flatten()
+        .find(|v| !v.is_empty())
+        .cloned()
 }
 
 fn endpoint_from_resp(e: &api::EndpointsRes) -> Endpoint {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::tf::protocol::{AttributePath, PathStep};
+use crate::tf::AttributePath;
 
 /// A configuration value as seen at validation time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -132,34 +132,14 @@ pub const MAX_STORAGE_GB: i64 = 4096;
 pub const MAX_ALLOWED_IPS: usize = 5;
 const DESCRIPTION_FORBIDDEN: &[char] = &['&', '<', '>', '"', '\'', '/'];
 
-/// Builds attribute paths such as `volume[0].size` without noise at the call sites.
-#[derive(Clone, Debug, Default)]
-pub struct PathBuf(Vec<PathStep>);
+/// `base[i]` for a list position.
+fn at(base: &AttributePath, i: usize) -> AttributePath {
+    base.clone().index(i64::try_from(i).unwrap_or(i64::MAX))
+}
 
-impl PathBuf {
-    pub fn root(name: &str) -> Self {
-        PathBuf(vec![PathStep::Attribute(name.to_string())])
-    }
-
-    pub fn attr(&self, name: &str) -> Self {
-        let mut steps = self.0.clone();
-        steps.push(PathStep::Attribute(name.to_string()));
-        PathBuf(steps)
-    }
-
-    pub fn index(&self, i: usize) -> Self {
-        let mut steps = self.0.clone();
-        steps.push(PathStep::ElementKeyInt(
-            i64::try_from(i).unwrap_or(i64::MAX),
-        ));
-        PathBuf(steps)
-    }
-
-    pub fn build(&self) -> AttributePath {
-        AttributePath {
-            steps: self.0.clone(),
-        }
-    }
+/// `base.name`.
+fn child(base: &AttributePath, name: &str) -> AttributePath {
+    base.clone().attr(name)
 }
 
 /// A broken rule before it is given a path.
@@ -547,17 +527,17 @@ pub fn check_timeout(text: &str) -> Rule {
 struct Report(Vec<Violation>);
 
 impl Report {
-    fn rule(&mut self, path: &PathBuf, result: Rule) {
+    fn rule(&mut self, path: &AttributePath, result: Rule) {
         if let Err(p) = result {
             self.0.push(Violation {
-                path: path.build(),
+                path: path.clone(),
                 summary: p.summary,
                 detail: p.detail,
             });
         }
     }
 
-    fn check<T>(&mut self, path: &PathBuf, value: &Known<T>, rule: impl FnOnce(&T) -> Rule) {
+    fn check<T>(&mut self, path: &AttributePath, value: &Known<T>, rule: impl FnOnce(&T) -> Rule) {
         if let Known::Value(v) = value {
             self.rule(path, rule(v));
         }
@@ -567,54 +547,60 @@ impl Report {
 /// Checks a whole configuration. Unknown values are skipped; absent optional values are not errors.
 pub fn validate(config: &NotebookConfig) -> Vec<Violation> {
     let mut r = Report::default();
-    r.check(&PathBuf::root("name"), &config.name, |v| check_name(v));
-    r.check(&PathBuf::root("description"), &config.description, |v| {
-        check_description(v)
-    });
-    r.check(&PathBuf::root("flavor"), &config.flavor, |v| {
-        check_flavor(v)
-    });
-    r.check(&PathBuf::root("image_id"), &config.image_id, |v| {
-        check_image_id(v)
-    });
-    r.check(&PathBuf::root("workspace_id"), &config.workspace_id, |v| {
-        check_workspace_id(v)
+    r.check(&AttributePath::root("name"), &config.name, |v| {
+        check_name(v)
     });
     r.check(
-        &PathBuf::root("desired_state"),
+        &AttributePath::root("description"),
+        &config.description,
+        |v| check_description(v),
+    );
+    r.check(&AttributePath::root("flavor"), &config.flavor, |v| {
+        check_flavor(v)
+    });
+    r.check(&AttributePath::root("image_id"), &config.image_id, |v| {
+        check_image_id(v)
+    });
+    r.check(
+        &AttributePath::root("workspace_id"),
+        &config.workspace_id,
+        |v| check_workspace_id(v),
+    );
+    r.check(
+        &AttributePath::root("desired_state"),
         &config.desired_state,
         |v| check_desired_state(v),
     );
     check_compute(config, &mut r);
     if let Known::Value(volumes) = &config.volume {
         for (i, v) in volumes.iter().enumerate() {
-            check_volume(v, &PathBuf::root("volume").index(i), &mut r);
+            check_volume(v, &at(&AttributePath::root("volume"), i), &mut r);
         }
     }
     if let Known::Value(endpoints) = &config.endpoints {
         for (i, e) in endpoints.iter().enumerate() {
-            check_endpoint(e, &PathBuf::root("endpoint").index(i), &mut r);
+            check_endpoint(e, &at(&AttributePath::root("endpoint"), i), &mut r);
         }
     }
     if let Known::Value(hooks) = &config.hooks {
         for (i, h) in hooks.iter().enumerate() {
-            let base = PathBuf::root("hooks").index(i);
-            check_hooks(&h.pre_start, &base.attr("pre_start"), &mut r);
-            check_hooks(&h.post_start, &base.attr("post_start"), &mut r);
+            let base = at(&AttributePath::root("hooks"), i);
+            check_hooks(&h.pre_start, &child(&base, "pre_start"), &mut r);
+            check_hooks(&h.post_start, &child(&base, "post_start"), &mut r);
         }
     }
     if let Known::Value(affinity) = &config.affinity {
         for (i, a) in affinity.iter().enumerate() {
-            let base = PathBuf::root("affinity").index(i);
-            check_rules(&a.required, &base.attr("required"), &mut r);
-            check_rules(&a.preferred, &base.attr("preferred"), &mut r);
+            let base = at(&AttributePath::root("affinity"), i);
+            check_rules(&a.required, &child(&base, "required"), &mut r);
+            check_rules(&a.preferred, &child(&base, "preferred"), &mut r);
         }
     }
     if let Known::Value(t) = &config.timeouts {
-        let base = PathBuf::root("timeouts");
-        r.check(&base.attr("create"), &t.create, |v| check_timeout(v));
-        r.check(&base.attr("update"), &t.update, |v| check_timeout(v));
-        r.check(&base.attr("delete"), &t.delete, |v| check_timeout(v));
+        let base = AttributePath::root("timeouts");
+        r.check(&child(&base, "create"), &t.create, |v| check_timeout(v));
+        r.check(&child(&base, "update"), &t.update, |v| check_timeout(v));
+        r.check(&child(&base, "delete"), &t.delete, |v| check_timeout(v));
     }
     r.0
 }
@@ -633,14 +619,14 @@ fn check_compute(config: &NotebookConfig, r: &mut Report) {
     };
     match (flavor_present, spec_present) {
         (Some(true), Some(true)) => r.rule(
-            &PathBuf::root("custom_spec"),
+            &AttributePath::root("custom_spec"),
             Err(problem(
                 "Conflicting compute settings",
                 "flavor and custom_spec cannot both be set: keep exactly one of them.",
             )),
         ),
         (Some(false), Some(false)) => r.rule(
-            &PathBuf::root("flavor"),
+            &AttributePath::root("flavor"),
             Err(problem(
                 "Missing compute settings",
                 "exactly one of flavor or custom_spec must be set.",
@@ -650,7 +636,7 @@ fn check_compute(config: &NotebookConfig, r: &mut Report) {
     }
     if spec_present == Some(true) && config.pool_id.is_null() {
         r.rule(
-            &PathBuf::root("custom_spec"),
+            &AttributePath::root("custom_spec"),
             Err(problem(
                 "custom_spec needs pool_id",
                 "a custom spec is only available in a dedicated pool: set pool_id, or use flavor instead.",
@@ -659,24 +645,24 @@ fn check_compute(config: &NotebookConfig, r: &mut Report) {
     }
     if let Known::Value(specs) = &config.custom_spec {
         for (i, s) in specs.iter().enumerate() {
-            let base = PathBuf::root("custom_spec").index(i);
-            r.check(&base.attr("cpu"), &s.cpu, |v| check_cpu(*v));
-            r.check(&base.attr("memory"), &s.memory, |v| check_memory(*v));
-            r.check(&base.attr("gpu"), &s.gpu, |v| check_gpu(*v));
+            let base = at(&AttributePath::root("custom_spec"), i);
+            r.check(&child(&base, "cpu"), &s.cpu, |v| check_cpu(*v));
+            r.check(&child(&base, "memory"), &s.memory, |v| check_memory(*v));
+            r.check(&child(&base, "gpu"), &s.gpu, |v| check_gpu(*v));
         }
     }
 }
 
-fn check_volume(v: &VolumeConfig, base: &PathBuf, r: &mut Report) {
-    r.check(&base.attr("category"), &v.category, |c| {
+fn check_volume(v: &VolumeConfig, base: &AttributePath, r: &mut Report) {
+    r.check(&child(&base, "category"), &v.category, |c| {
         check_volume_category(c)
     });
-    r.check(&base.attr("ownership"), &v.ownership, |o| {
+    r.check(&child(&base, "ownership"), &v.ownership, |o| {
         check_volume_ownership(o)
     });
-    r.check(&base.attr("size"), &v.size, |s| check_volume_size(*s));
-    r.check(&base.attr("uri"), &v.uri, |u| check_volume_uri(u));
-    r.check(&base.attr("id"), &v.id, |i| check_volume_id(i));
+    r.check(&child(&base, "size"), &v.size, |s| check_volume_size(*s));
+    r.check(&child(&base, "uri"), &v.uri, |u| check_volume_uri(u));
+    r.check(&child(&base, "id"), &v.id, |i| check_volume_id(i));
     let (Known::Value(category), ownership) = (&v.category, &v.ownership) else {
         return;
     };
@@ -692,7 +678,7 @@ fn check_volume(v: &VolumeConfig, base: &PathBuf, r: &mut Report) {
     let category = category.to_ascii_uppercase();
     if matches!(category.as_str(), "EFS" | "OBS" | "OBSFS") && v.uri.is_null() {
         r.rule(
-            &base.attr("uri"),
+            &child(&base, "uri"),
             Err(problem(
                 "Missing volume uri",
                 format!(
@@ -703,7 +689,7 @@ fn check_volume(v: &VolumeConfig, base: &PathBuf, r: &mut Report) {
     }
     if category == "EFS" && v.id.is_null() {
         r.rule(
-            &base.attr("id"),
+            &child(&base, "id"),
             Err(problem(
                 "Missing volume id",
                 "a DEDICATED EFS volume needs id, the SFS Turbo file system UUID.",
@@ -712,11 +698,11 @@ fn check_volume(v: &VolumeConfig, base: &PathBuf, r: &mut Report) {
     }
 }
 
-fn check_endpoint(e: &EndpointConfig, base: &PathBuf, r: &mut Report) {
-    r.check(&base.attr("service"), &e.service, |s| {
+fn check_endpoint(e: &EndpointConfig, base: &AttributePath, r: &mut Report) {
+    r.check(&child(&base, "service"), &e.service, |s| {
         check_endpoint_service(s)
     });
-    let ips_path = base.attr("allowed_access_ips");
+    let ips_path = child(&base, "allowed_access_ips");
     let Known::Value(ips) = &e.allowed_access_ips else {
         return;
     };
@@ -733,7 +719,7 @@ fn check_endpoint(e: &EndpointConfig, base: &PathBuf, r: &mut Report) {
         );
     }
     for (i, ip) in ips.iter().enumerate() {
-        r.check(&ips_path.index(i), ip, |v| check_ip(v));
+        r.check(&at(&ips_path, i), ip, |v| check_ip(v));
     }
     let no_key_pairs = match &e.key_pair_names {
         Known::Null => true,
@@ -751,38 +737,38 @@ fn check_endpoint(e: &EndpointConfig, base: &PathBuf, r: &mut Report) {
     }
 }
 
-fn check_hooks(hooks: &Known<Vec<HookConfig>>, base: &PathBuf, r: &mut Report) {
+fn check_hooks(hooks: &Known<Vec<HookConfig>>, base: &AttributePath, r: &mut Report) {
     let Known::Value(list) = hooks else { return };
     for (i, h) in list.iter().enumerate() {
-        let path = base.index(i);
-        r.check(&path.attr("type"), &h.kind, |k| check_hook_type(k));
+        let path = at(&base, i);
+        r.check(&child(&path, "type"), &h.kind, |k| check_hook_type(k));
         let kind = match &h.kind {
             Known::Value(k) => k.as_str(),
             Known::Null => "SCRIPT",
             Known::Unknown => continue,
         };
-        r.check(&path.attr("script"), &h.script, |s| {
+        r.check(&child(&path, "script"), &h.script, |s| {
             check_hook_script(s, kind)
         });
     }
 }
 
-fn check_rules(rules: &Known<Vec<AffinityRuleConfig>>, base: &PathBuf, r: &mut Report) {
+fn check_rules(rules: &Known<Vec<AffinityRuleConfig>>, base: &AttributePath, r: &mut Report) {
     let Known::Value(list) = rules else { return };
     for (i, rule) in list.iter().enumerate() {
-        let path = base.index(i);
-        r.check(&path.attr("key"), &rule.key, |k| check_affinity_key(k));
-        r.check(&path.attr("operator"), &rule.operator, |o| {
+        let path = at(&base, i);
+        r.check(&child(&path, "key"), &rule.key, |k| check_affinity_key(k));
+        r.check(&child(&path, "operator"), &rule.operator, |o| {
             check_affinity_operator(o)
         });
-        r.check(&path.attr("weight"), &rule.weight, |w| {
+        r.check(&child(&path, "weight"), &rule.weight, |w| {
             check_affinity_weight(*w)
         });
-        let values_path = path.attr("values");
+        let values_path = child(&path, "values");
         match &rule.values {
             Known::Value(values) => {
                 for (j, v) in values.iter().enumerate() {
-                    r.check(&values_path.index(j), v, |s| check_affinity_value(s));
+                    r.check(&at(&values_path, j), v, |s| check_affinity_value(s));
                 }
                 r.check(&values_path, &rule.operator, |o| {
                     check_affinity_arity(o, values.len())

@@ -7,19 +7,7 @@ fn s(v: &str) -> Known<String> {
 }
 
 fn path_text(p: &AttributePath) -> String {
-    let mut out = String::new();
-    for step in &p.steps {
-        match step {
-            PathStep::Attribute(a) if out.is_empty() => out.push_str(a),
-            PathStep::Attribute(a) => {
-                out.push('.');
-                out.push_str(a);
-            }
-            PathStep::ElementKeyInt(i) => out.push_str(&format!("[{i}]")),
-            PathStep::ElementKeyString(k) => out.push_str(&format!("[{k:?}]")),
-        }
-    }
-    out
+    p.to_string()
 }
 
 /// A configuration that passes every rule.
