@@ -654,15 +654,15 @@ fn check_compute(config: &NotebookConfig, r: &mut Report) {
 }
 
 fn check_volume(v: &VolumeConfig, base: &AttributePath, r: &mut Report) {
-    r.check(&child(&base, "category"), &v.category, |c| {
+    r.check(&child(base, "category"), &v.category, |c| {
         check_volume_category(c)
     });
-    r.check(&child(&base, "ownership"), &v.ownership, |o| {
+    r.check(&child(base, "ownership"), &v.ownership, |o| {
         check_volume_ownership(o)
     });
-    r.check(&child(&base, "size"), &v.size, |s| check_volume_size(*s));
-    r.check(&child(&base, "uri"), &v.uri, |u| check_volume_uri(u));
-    r.check(&child(&base, "id"), &v.id, |i| check_volume_id(i));
+    r.check(&child(base, "size"), &v.size, |s| check_volume_size(*s));
+    r.check(&child(base, "uri"), &v.uri, |u| check_volume_uri(u));
+    r.check(&child(base, "id"), &v.id, |i| check_volume_id(i));
     let (Known::Value(category), ownership) = (&v.category, &v.ownership) else {
         return;
     };
@@ -678,7 +678,7 @@ fn check_volume(v: &VolumeConfig, base: &AttributePath, r: &mut Report) {
     let category = category.to_ascii_uppercase();
     if matches!(category.as_str(), "EFS" | "OBS" | "OBSFS") && v.uri.is_null() {
         r.rule(
-            &child(&base, "uri"),
+            &child(base, "uri"),
             Err(problem(
                 "Missing volume uri",
                 format!(
@@ -689,7 +689,7 @@ fn check_volume(v: &VolumeConfig, base: &AttributePath, r: &mut Report) {
     }
     if category == "EFS" && v.id.is_null() {
         r.rule(
-            &child(&base, "id"),
+            &child(base, "id"),
             Err(problem(
                 "Missing volume id",
                 "a DEDICATED EFS volume needs id, the SFS Turbo file system UUID.",
@@ -699,10 +699,10 @@ fn check_volume(v: &VolumeConfig, base: &AttributePath, r: &mut Report) {
 }
 
 fn check_endpoint(e: &EndpointConfig, base: &AttributePath, r: &mut Report) {
-    r.check(&child(&base, "service"), &e.service, |s| {
+    r.check(&child(base, "service"), &e.service, |s| {
         check_endpoint_service(s)
     });
-    let ips_path = child(&base, "allowed_access_ips");
+    let ips_path = child(base, "allowed_access_ips");
     let Known::Value(ips) = &e.allowed_access_ips else {
         return;
     };
@@ -740,7 +740,7 @@ fn check_endpoint(e: &EndpointConfig, base: &AttributePath, r: &mut Report) {
 fn check_hooks(hooks: &Known<Vec<HookConfig>>, base: &AttributePath, r: &mut Report) {
     let Known::Value(list) = hooks else { return };
     for (i, h) in list.iter().enumerate() {
-        let path = at(&base, i);
+        let path = at(base, i);
         r.check(&child(&path, "type"), &h.kind, |k| check_hook_type(k));
         let kind = match &h.kind {
             Known::Value(k) => k.as_str(),
@@ -756,7 +756,7 @@ fn check_hooks(hooks: &Known<Vec<HookConfig>>, base: &AttributePath, r: &mut Rep
 fn check_rules(rules: &Known<Vec<AffinityRuleConfig>>, base: &AttributePath, r: &mut Report) {
     let Known::Value(list) = rules else { return };
     for (i, rule) in list.iter().enumerate() {
-        let path = at(&base, i);
+        let path = at(base, i);
         r.check(&child(&path, "key"), &rule.key, |k| check_affinity_key(k));
         r.check(&child(&path, "operator"), &rule.operator, |o| {
             check_affinity_operator(o)
