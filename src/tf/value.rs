@@ -11,10 +11,11 @@ use super::number::Number;
 use super::path::{AttributePath, PathStep};
 use super::types::Type;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
     /// Not known until apply (cty's unknown; any msgpack extension on the wire).
     Unknown,
+    #[default]
     Null,
     String(String),
     Number(Number),
