@@ -3,7 +3,7 @@
 //!
 //! Attribute names here are the schema's; `notebook.rs` declares the schema with the same names.
 
-use crate::tf::{Number, Value};
+use crate::tf::{Attribute, Number, Type, Value};
 
 use super::notebook_model::{
     Affinity, AffinityRule, CustomSpec, DesiredState, Endpoint, Hook, Hooks, LeaseInfo,
@@ -283,6 +283,114 @@ fn timeouts_value(t: &Timeouts) -> Value {
         ("update", s(&t.update)),
         ("delete", s(&t.delete)),
     ])
+}
+
+/// Computed attributes whose value does not change on update (unless the plan hook says otherwise, e.g. the
+/// image details when `image_id` changes): the plan keeps their state value instead of "known after apply".
+pub const STABLE_COMPUTED: &[&str] = &[
+    "url",
+    "token",
+    "image_name",
+    "image_swr_path",
+    "image_tag",
+    "image_type",
+    "pool_name",
+    "feature",
+    "billing_items",
+    "user",
+    "run_user",
+    "created_at",
+];
+
+/// The schema of the attributes [`info_attrs`] fills, for the resource and the data sources alike.
+pub fn computed_attributes() -> Vec<Attribute> {
+    let c = |a: Attribute, doc: &str| a.computed().description(doc);
+    vec![
+        c(
+            Attribute::string("status"),
+            "Instance status, e.g. `RUNNING`, `STOPPED`, `ERROR`.",
+        ),
+        c(Attribute::string("url"), "URL of the notebook."),
+        c(
+            Attribute::string("token"),
+            "Token for notebook authentication.",
+        )
+        .sensitive(),
+        c(
+            Attribute::string("fail_reason"),
+            "Why the instance failed, if it did.",
+        ),
+        c(
+            Attribute::list(
+                "action_progress",
+                Type::object([
+                    ("step", Type::Number),
+                    ("status", Type::String),
+                    ("description", Type::String),
+                ]),
+            ),
+            "Initialisation steps.",
+        ),
+        c(Attribute::string("image_name"), "Name of the image."),
+        c(
+            Attribute::string("image_swr_path"),
+            "SWR address of the image.",
+        ),
+        c(Attribute::string("image_tag"), "Tag of the image."),
+        c(
+            Attribute::string("image_type"),
+            "`BUILD_IN` or `DEDICATED`.",
+        ),
+        c(
+            Attribute::string("pool_name"),
+            "Name of the dedicated pool.",
+        ),
+        c(
+            Attribute::string("feature"),
+            "`NOTEBOOK` or `DEFAULT` (CodeLab).",
+        ),
+        c(
+            Attribute::list("billing_items", Type::String),
+            "Billed items: `COMPUTE`, `STORAGE`.",
+        ),
+        c(
+            Attribute::new(
+                "user",
+                Type::object([
+                    ("id", Type::String),
+                    ("name", Type::String),
+                    ("domain_id", Type::String),
+                    ("domain_name", Type::String),
+                ]),
+            ),
+            "Owning user and account.",
+        ),
+        c(
+            Attribute::new(
+                "run_user",
+                Type::object([
+                    ("uid", Type::Number),
+                    ("gid", Type::Number),
+                    ("user_name", Type::String),
+                    ("group_name", Type::String),
+                ]),
+            ),
+            "User and group the container runs as.",
+        ),
+        c(
+            Attribute::new(
+                "lease",
+                Type::object([
+                    ("enabled", Type::Bool),
+                    ("duration", Type::Number),
+                    ("type", Type::String),
+                ]),
+            ),
+            "Auto-stop: whether it is on, the run time in ms, and `TIMING` or `IDLE`.",
+        ),
+        c(Attribute::string("created_at"), "Creation time, RFC 3339."),
+        c(Attribute::string("updated_at"), "Last update, RFC 3339."),
+    ]
 }
 
 /// The computed attributes, in schema order. Data sources put the same attributes on each notebook.
