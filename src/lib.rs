@@ -1,3 +1,4 @@
 pub mod api;
+pub mod client;
 pub mod tf;
 pub mod resources;
