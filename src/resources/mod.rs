@@ -6,3 +6,6 @@ pub mod notebook_plan;
 pub mod notebook_state;
 pub mod notebook_update;
 pub mod notebook_validate;
+
+#[cfg(test)]
+mod notebook_test_util;

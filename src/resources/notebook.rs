@@ -386,17 +386,11 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
             Deadline::after(timeout_of(&planned.timeouts.update, DEFAULT_UPDATE_TIMEOUT));
         let plan = plan_update(&prior, &planned);
         // A notebook that is to end up stopped anyway may always be stopped.
-        let may_stop = planned.allow_stop_for_update || planned.desired_state == DesiredState::Stopped;
+        let may_stop =
+            planned.allow_stop_for_update || planned.desired_state == DesiredState::Stopped;
         let outcome = async {
             if plan.needs_put() {
-                apply_put(
-                    &client,
-                    &id,
-                    &plan,
-                    planned.allow_stop_for_update,
-                    &deadline,
-                )
-                .await?;
+                apply_put(&client, &id, &plan, may_stop, &deadline).await?;
             }
             converge(&client, &id, planned.desired_state, &deadline).await
         };
@@ -700,3 +694,7 @@ async fn delete_and_wait(client: &Client, id: &str, timeout: Duration) -> Result
     }
     client.wait_for_gone(id, deadline.remaining(), None).await
 }
+
+#[cfg(test)]
+#[path = "notebook_apply_tests.rs"]
+mod tests;
