@@ -7,7 +7,7 @@
 //! - computed, set in config (possibly unknown): the config value;
 //! - computed, null in config, with a default: the default;
 //! - optional+computed, null in config: unknown on create (of the resource or of a new block element),
-//!   else the prior value;
+//!   else the prior value (unknown if the prior value is null and the resource changes);
 //! - computed-only: unknown on create; on update the prior value if the resource has no changes at all,
 //!   else unknown (unless `use_state_for_unknown`);
 //! - then the attribute's plan modifiers, then immutability: a change is an error, or with
@@ -369,7 +369,8 @@ impl Engine<'_> {
             d.clone()
         } else if element_create {
             Value::Unknown
-        } else if a.optional || !self.has_changes {
+        } else if !self.has_changes || (a.optional && !prior.is_null()) {
+            // A known null would bind apply to return null; with changes pending, leave it open.
             prior.clone()
         } else {
             Value::Unknown

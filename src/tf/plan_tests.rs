@@ -520,3 +520,21 @@ fn plan_result_helpers() {
     assert_eq!(r.requires_replace.len(), 1);
     let _ = Type::String;
 }
+
+#[test]
+fn optional_computed_with_null_prior_is_unknown_only_when_something_changes() {
+    let mut prior = existing();
+    prior.set_attr("image", Value::Null);
+    let r = run(&prior, &config_of_existing(), false);
+    assert!(
+        r.planned.get_attr("image").is_null(),
+        "no changes: keep the (null) prior, no perpetual diff"
+    );
+    let mut config = config_of_existing();
+    config.set_attr("description", "changed".into());
+    let r = run(&prior, &config, false);
+    assert!(
+        r.planned.get_attr("image").is_unknown(),
+        "a known null would force apply to return null"
+    );
+}

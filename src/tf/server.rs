@@ -195,25 +195,33 @@ impl<P: Provider> ProviderServer<P> {
     }
 
     /// Shapes a state returned by resource code and checks it; returns the encodable state or `None`.
+    /// Unknowns become nulls (as Terraform would); when the operation claims success (`strict`) they
+    /// are also reported as a provider bug.
     fn finish_state(
         &self,
         e: &Entry<dyn Resource<P::Data>>,
         state: &Value,
         what: &str,
+        strict: bool,
         diags: &mut Diagnostics,
     ) -> Option<DynamicValue> {
         let mut v = normalize(&e.schema.block, state);
         let unknown = v.unknown_paths();
         if !unknown.is_empty() {
-            let list = unknown
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            diags.error(
-                "Provider returned unknown values",
-                format!("The {what} of {} contains values that are still unknown: {list}. This is a bug in the provider, please report it.", e.imp.type_name()),
-            );
+            if strict {
+                let list = unknown
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                diags.error(
+                    "Provider returned unknown values",
+                    format!(
+                        "The {what} of {} contains values that are still unknown: {list}. This is a bug in the provider, please report it.",
+                        e.imp.type_name()
+                    ),
+                );
+            }
             v = v.unknown_as_null();
         }
         if let Err((p, msg)) = v.check_type(&e.ty) {
@@ -338,7 +346,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     );
                     return None;
                 }
-                return self.finish_state(e, &Value::Null, "upgraded state", &mut diags);
+                return self.finish_state(e, &Value::Null, "upgraded state", true, &mut diags);
             }
             let mut json: serde_json::Value = serde_json::from_slice(&raw_state.json)
                 .map_err(|err| diags.push(decode_error("stored state", err)))
@@ -363,7 +371,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             let v = super::json::decode_value(&json, &e.ty, true)
                 .map_err(|err| diags.push(decode_error("stored state", err)))
                 .ok()?;
-            self.finish_state(e, &v, "upgraded state", &mut diags)
+            self.finish_state(e, &v, "upgraded state", true, &mut diags)
         })();
         protocol::UpgradeResourceStateResponse {
             upgraded_state: upgraded,
@@ -454,7 +462,13 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let new_state = if result.state.is_null() {
             encode_dynamic(&Value::Null, &e.ty).ok()
         } else {
-            match self.finish_state(e, &result.state, "refreshed state", &mut diags) {
+            match self.finish_state(
+                e,
+                &result.state,
+                "refreshed state",
+                !diags.has_errors(),
+                &mut diags,
+            ) {
                 Some(dv) => Some(dv),
                 None => return echo(diags),
             }
@@ -650,7 +664,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             ));
         }
         let new_state = self
-            .finish_state(e, &shaped, "new state", &mut diags)
+            .finish_state(e, &shaped, "new state", !failed, &mut diags)
             .or(fallback);
         protocol::ApplyResourceChangeResponse {
             new_state,
@@ -677,7 +691,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 diags.error("Import returned nothing", format!("Importing {type_name} `{id}` produced no state. This is a bug in the provider."));
                 return None;
             }
-            let state = self.finish_state(e, &result.state, "imported state", &mut diags)?;
+            let state = self.finish_state(e, &result.state, "imported state", true, &mut diags)?;
             (!diags.has_errors()).then(|| protocol::ImportedResource { type_name: type_name.to_string(), state: Some(state), private: Vec::new() })
         }
         .await;

@@ -68,6 +68,9 @@ impl Resource<Data> for Thing {
         match name.as_str() {
             "unknowns" => return ApplyResult::ok(state),
             "inconsistent" => state.set_attr("size", Value::from(99)),
+            "partial-unknown" => {
+                return ApplyResult::partial(state, Diagnostic::error("Wait failed", "timed out"));
+            }
             "partial" => {
                 state.set_attr("status", Value::from("CREATING"));
                 return ApplyResult::partial(state, Diagnostic::error("Wait failed", "timed out"));
@@ -733,4 +736,21 @@ async fn data_source_results_must_echo_config_and_be_known() {
 #[test]
 fn diagnostics_severity_maps() {
     assert_eq!(Diagnostic::warning("w", "").severity, Severity::Warning);
+}
+
+#[tokio::test]
+async fn partial_state_with_unknowns_gets_them_nulled_without_extra_errors() {
+    let s = configured(false).await;
+    let ty = thing_type();
+    let p = plan_of(&s, &Value::Null, &cfg("partial-unknown")).await;
+    let planned = undv(&p.planned_state, &ty);
+    assert!(planned.get_attr("status").is_unknown());
+    let a = apply_of(&s, &Value::Null, &planned, &cfg("partial-unknown")).await;
+    assert_eq!(
+        errors(&a.diagnostics),
+        vec!["Wait failed: timed out".to_string()]
+    );
+    let state = undv(&a.new_state, &ty);
+    assert_eq!(state.get_attr("id").as_str(), Some("id-partial-unknown"));
+    assert!(state.get_attr("status").is_null());
 }
