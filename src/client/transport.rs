@@ -171,16 +171,18 @@ impl Client {
             url.path().trim_end_matches('/'),
             crate::api::project_path(cfg.project_id.trim())
         );
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .tls_danger_accept_invalid_certs(cfg.insecure)
             .timeout(cfg.request_timeout)
             .connect_timeout(cfg.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .no_proxy()
-            .build()
-            .map_err(|e| {
-                ClientError::Config(format!("cannot build the HTTP client: {}", error_chain(&e)))
-            })?;
+            .pool_idle_timeout(Duration::from_secs(60));
+        // Proxy variables apply to the cloud endpoint, never to a local emulator.
+        if url.host_str().is_some_and(super::config::is_loopback) {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            ClientError::Config(format!("cannot build the HTTP client: {}", error_chain(&e)))
+        })?;
         let auth = match &cfg.credentials {
             Credentials::AkSk {
                 ak,
