@@ -1,5 +1,6 @@
 //! Terraform resources of the ModelArts provider: the notebook instance and its pure helpers.
 
+pub mod backend;
 pub mod notebook;
 pub mod notebook_model;
 pub mod notebook_plan;

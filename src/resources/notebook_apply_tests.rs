@@ -15,14 +15,14 @@ use crate::emulator::{catalog, demo, DeletePolicy, Emulator, EmulatorHandle, Upd
 use crate::tf::conform::{check_applied, normalize};
 use crate::tf::AttributePath;
 
-struct Backend {
+struct TestBackend {
     client: Client,
     force_new: bool,
 }
 
-impl NotebookBackend for Backend {
-    fn client(&self) -> &Client {
-        &self.client
+impl super::super::backend::Backend for TestBackend {
+    fn client(&self) -> Result<Client, ClientError> {
+        Ok(self.client.clone())
     }
     fn enable_force_new(&self) -> bool {
         self.force_new
@@ -31,7 +31,7 @@ impl NotebookBackend for Backend {
 
 struct Harness {
     emu: EmulatorHandle,
-    ctx: Ctx<Backend>,
+    ctx: Ctx<TestBackend>,
 }
 
 async fn harness(transition_ms: u64, update: UpdatePolicy, delete: DeletePolicy) -> Harness {
@@ -56,7 +56,7 @@ async fn harness(transition_ms: u64, update: UpdatePolicy, delete: DeletePolicy)
         initial: Duration::from_millis(5),
         max: Duration::from_millis(20),
     };
-    let backend = Backend {
+    let backend = TestBackend {
         client: Client::new(cfg).unwrap(),
         force_new: false,
     };
@@ -293,7 +293,11 @@ async fn custom_spec_switch_sends_only_the_spec() {
     in_pool.pool_id = Some("pool-cpu-7c2d9e41".into());
     let body = single_put(in_pool, |m| {
         m.flavor = None;
-        m.custom_spec = Some(CustomSpec { cpu: 1.5, memory: 2048, gpu: None });
+        m.custom_spec = Some(CustomSpec {
+            cpu: 1.5,
+            memory: 2048,
+            gpu: None,
+        });
     })
     .await;
     assert_eq!(body, r#"{"custom_spec":{"cpu":1.5,"memory":2048}}"#);
@@ -455,10 +459,10 @@ async fn out_of_band_stop_shows_as_a_diff_and_converges() {
     let h = strict().await;
     let state = h.apply(&Value::Null, &desired()).await;
     let id = state.get_attr("id").as_str().unwrap().to_string();
-    h.ctx.provider().client().stop_notebook(&id).await.unwrap();
+    h.ctx.provider().client.stop_notebook(&id).await.unwrap();
     h.ctx
         .provider()
-        .client()
+        .client
         .wait_for_status(
             &id,
             &[NotebookStatus::Stopped],

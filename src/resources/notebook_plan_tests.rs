@@ -1,5 +1,6 @@
 //! Plan tests: the shared engine plus the notebook's plan hook, checked against Terraform core's plan rules.
 
+use super::super::notebook::TYPE_NAME;
 use super::super::notebook_model::*;
 use super::super::notebook_test_util::{config_of, run};
 use super::*;
@@ -325,4 +326,17 @@ fn validation_reports_paths_on_values() {
         paths,
         vec!["custom_spec", "custom_spec", "custom_spec[0].cpu"]
     );
+}
+
+#[test]
+fn schema_passes_terraform_rules_and_is_served() {
+    let s = super::super::notebook::schema();
+    let diags = s.block.check(&AttributePath::empty());
+    assert!(diags.is_empty(), "{diags}");
+    let server =
+        crate::tf::ProviderServer::new(crate::provider::ModelArtsProvider::with_env(|_| None));
+    let resp =
+        futures::executor::block_on(crate::tf::protocol::ProviderService::get_schema(&server));
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert!(resp.resource_schemas.contains_key(TYPE_NAME));
 }
