@@ -1,2 +1,5 @@
 pub mod api;
+pub mod logging;
+pub mod provider;
+pub mod server;
 pub mod tf;
