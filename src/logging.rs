@@ -315,10 +315,15 @@ pub fn render_line(
     for (key, value) in fields {
         // hclog reserves the @-keys; a field must not be able to forge them.
         let key = key.trim_start_matches('@');
+        let value = value.to_log_value();
+        // An absent optional field is left out rather than shown as `key=<nil>`.
+        if value.is_null() {
+            continue;
+        }
         let value = if is_sensitive_key(key) {
             serde_json::Value::String(REDACTED.to_owned())
         } else {
-            scrub_value(value.to_log_value(), &secrets)
+            scrub_value(value, &secrets)
         };
         object.insert(key.to_owned(), value);
     }
@@ -424,12 +429,13 @@ mod tests {
 
     #[test]
     fn line_is_hclog_json() {
+        let none: Option<&str> = None;
         let line = render_line(
             ts(),
             Level::Info,
             Some("client"),
             "hello \"x\"",
-            &[("n", &3), ("ok", &true)],
+            &[("n", &3), ("ok", &true), ("absent", &none)],
         );
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(v["@level"], "info");
@@ -438,6 +444,7 @@ mod tests {
         assert_eq!(v["@timestamp"], "2024-01-15T08:30:00.000012Z");
         assert_eq!(v["n"], 3);
         assert_eq!(v["ok"], true);
+        assert!(v.get("absent").is_none(), "{line}");
         assert!(!line.contains('\n'));
         let root = render_line(ts(), Level::Warn, None, "m", &[]);
         let v: serde_json::Value = serde_json::from_str(&root).unwrap();

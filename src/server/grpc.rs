@@ -59,6 +59,7 @@ async fn guarded<T>(
     on_panic: impl FnOnce(tf::Diagnostic) -> T,
 ) -> Result<Response<T>, Status> {
     let started = Instant::now();
+    let type_name = (!type_name.is_empty()).then_some(type_name);
     crate::log_trace!(module: "grpc", "received request", rpc = rpc, type_name = type_name);
     let out = match AssertUnwindSafe(call).catch_unwind().await {
         Ok(out) => out,

@@ -124,11 +124,7 @@ async fn run(
             .map_err(ServeError::Listen)?;
     match &mode {
         Mode::Plugin => {
-            let line = handshake::handshake_line(
-                network,
-                &address,
-                cert_der.as_deref(),
-            );
+            let line = handshake::handshake_line(network, &address, cert_der.as_deref());
             handshake::announce(&line).map_err(ServeError::Announce)?;
         }
         Mode::Debug { provider_address } => {
