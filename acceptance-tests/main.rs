@@ -3,6 +3,8 @@
 
 mod debug_mode;
 mod harness;
+mod notebook_lifecycle;
+mod notebook_support;
 mod plugin;
 mod plugin_launch;
 mod terraform_basic;
