@@ -5,6 +5,7 @@ mod debug_mode;
 mod harness;
 mod notebook_lifecycle;
 mod notebook_support;
+mod notebook_update;
 mod plugin;
 mod plugin_launch;
 mod terraform_basic;
