@@ -24,3 +24,14 @@ fn create_import_destroy() {
     assert!(env.notebooks().is_empty());
     assert_eq!(env.calls(), vec!["DELETE / 200"]);
 }
+
+#[test]
+fn create_stopped() {
+    let env = Env::new();
+    env.write_notebook(&notebook("  desired_state = \"STOPPED\"\n"));
+    env.h.init();
+    env.h.apply();
+    assert_eq!(env.state_value("status"), "STOPPED");
+    assert_eq!(env.notebooks()[0].status_str(), "STOPPED");
+    assert_eq!(env.calls(), vec!["POST / 200", "POST /stop 200"]);
+}
