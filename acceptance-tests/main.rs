@@ -4,6 +4,7 @@
 mod debug_mode;
 mod harness;
 mod notebook_drift;
+mod notebook_failures;
 mod notebook_lifecycle;
 mod notebook_plan_errors;
 mod notebook_running;
