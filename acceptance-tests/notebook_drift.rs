@@ -23,11 +23,23 @@ fn plan(env: &Env, extra: &[&str]) -> Output {
 fn assert_drift(env: &Env, diff: &str, refresh: &str) {
     let out = plan(env, &[]);
     assert_eq!(out.code, 2, "{}", out.combined());
-    assert!(out.stdout.contains(diff), "plan lacks {diff:?}:\n{}", out.combined());
+    assert!(
+        out.stdout.contains(diff),
+        "plan lacks {diff:?}:\n{}",
+        out.combined()
+    );
     let out = plan(env, &["-refresh-only"]);
     assert_eq!(out.code, 2, "{}", out.combined());
-    assert!(out.stdout.contains("changed outside of Terraform"), "{}", out.combined());
-    assert!(out.stdout.contains(refresh), "refresh-only lacks {refresh:?}:\n{}", out.combined());
+    assert!(
+        out.stdout.contains("changed outside of Terraform"),
+        "{}",
+        out.combined()
+    );
+    assert!(
+        out.stdout.contains(refresh),
+        "refresh-only lacks {refresh:?}:\n{}",
+        out.combined()
+    );
     env.clear_journal();
     env.h.apply();
 }
@@ -37,11 +49,24 @@ fn out_of_band_rename_is_reverted() {
     let env = Env::new();
     let id = created(&env);
     env.stop_out_of_band(&id);
-    env.update_out_of_band(&id, NotebookUpdateRequest { name: Some("renamed-by-hand".into()), ..Default::default() });
+    env.update_out_of_band(
+        &id,
+        NotebookUpdateRequest {
+            name: Some("renamed-by-hand".into()),
+            ..Default::default()
+        },
+    );
     env.start_out_of_band(&id);
-    assert_drift(&env, r#"~ name                  = "renamed-by-hand" -> "nb-1""#, r#""nb-1" -> "renamed-by-hand""#);
+    assert_drift(
+        &env,
+        r#"~ name                  = "renamed-by-hand" -> "nb-1""#,
+        r#""nb-1" -> "renamed-by-hand""#,
+    );
     assert_eq!(env.notebooks()[0].name.as_deref(), Some("nb-1"));
-    assert_eq!(env.put_bodies().last().map(String::as_str), Some(r#"{"name":"nb-1"}"#));
+    assert_eq!(
+        env.put_bodies().last().map(String::as_str),
+        Some(r#"{"name":"nb-1"}"#)
+    );
 }
 
 #[test]
@@ -49,7 +74,11 @@ fn out_of_band_stop_is_restarted() {
     let env = Env::new();
     let id = created(&env);
     env.stop_out_of_band(&id);
-    assert_drift(&env, r#"~ desired_state         = "STOPPED" -> "RUNNING""#, r#""RUNNING" -> "STOPPED""#);
+    assert_drift(
+        &env,
+        r#"~ desired_state         = "STOPPED" -> "RUNNING""#,
+        r#""RUNNING" -> "STOPPED""#,
+    );
     assert_eq!(env.calls(), vec!["POST /start 200"]);
     assert_eq!(env.notebooks()[0].status_str(), "RUNNING");
 }
@@ -62,10 +91,18 @@ fn out_of_band_delete_is_recreated() {
     let out = plan(&env, &[]);
     assert_eq!(out.code, 2, "{}", out.combined());
     assert!(out.stdout.contains("will be created"), "{}", out.combined());
-    assert!(out.stdout.contains("Notebook no longer exists"), "the read warns: {}", out.combined());
+    assert!(
+        out.stdout.contains("Notebook no longer exists"),
+        "the read warns: {}",
+        out.combined()
+    );
     let out = plan(&env, &["-refresh-only"]);
     assert_eq!(out.code, 2, "{}", out.combined());
-    assert!(out.stdout.contains("has been deleted"), "{}", out.combined());
+    assert!(
+        out.stdout.contains("has been deleted"),
+        "{}",
+        out.combined()
+    );
     env.h.apply();
     assert_ne!(env.only_id(), id);
 }
@@ -77,7 +114,13 @@ fn out_of_band_storage_growth_is_reported() {
     let env = Env::new();
     let id = created(&env);
     env.stop_out_of_band(&id);
-    env.update_out_of_band(&id, NotebookUpdateRequest { storage_new_size: Some(12), ..Default::default() });
+    env.update_out_of_band(
+        &id,
+        NotebookUpdateRequest {
+            storage_new_size: Some(12),
+            ..Default::default()
+        },
+    );
     env.start_out_of_band(&id);
     let out = plan(&env, &["-refresh-only"]);
     assert_eq!(out.code, 2, "{}", out.combined());
@@ -87,5 +130,8 @@ fn out_of_band_storage_growth_is_reported() {
     env.write_notebook(&notebook("").replace("size     = 5", "size     = 12"));
     env.clear_journal();
     env.h.apply();
-    assert!(env.put_bodies().is_empty(), "following the drift needs no PUT");
+    assert!(
+        env.put_bodies().is_empty(),
+        "following the drift needs no PUT"
+    );
 }

@@ -18,10 +18,18 @@ fn flavor_change_stops_updates_and_restarts() {
     running(&env);
     env.write_notebook(&notebook("").replace(FLAVOR, "modelarts.vm.cpu.4u"));
     let plan = env.h.plan();
-    assert!(plan.stdout.contains("Notebook will be stopped for this update"), "{}", plan.combined());
+    assert!(
+        plan.stdout
+            .contains("Notebook will be stopped for this update"),
+        "{}",
+        plan.combined()
+    );
     let puts = env.apply_update();
     assert_eq!(puts, vec![r#"{"flavor":"modelarts.vm.cpu.4u"}"#]);
-    assert_eq!(env.calls(), vec!["POST /stop 200", "PUT / 200", "POST /start 200"]);
+    assert_eq!(
+        env.calls(),
+        vec!["POST /stop 200", "PUT / 200", "POST /start 200"]
+    );
     assert_eq!(env.state_value("status"), "RUNNING");
 }
 
@@ -29,7 +37,9 @@ fn flavor_change_stops_updates_and_restarts() {
 fn update_to_stopped_never_starts() {
     let env = Env::new();
     running(&env);
-    env.write_notebook(&notebook("  desired_state = \"STOPPED\"\n").replace(FLAVOR, "modelarts.vm.cpu.4u"));
+    env.write_notebook(
+        &notebook("  desired_state = \"STOPPED\"\n").replace(FLAVOR, "modelarts.vm.cpu.4u"),
+    );
     env.apply_update();
     assert_eq!(env.calls(), vec!["POST /stop 200", "PUT / 200"]);
     assert_eq!(env.state_value("status"), "STOPPED");
@@ -49,7 +59,10 @@ fn desired_state_alone_only_stops_then_starts() {
 
 #[test]
 fn rename_under_hot_policy_sends_no_stop() {
-    let env = Env::with(Options { update_policy: UpdatePolicy::Hot, ..Options::default() });
+    let env = Env::with(Options {
+        update_policy: UpdatePolicy::Hot,
+        ..Options::default()
+    });
     running(&env);
     env.write_notebook(&notebook("").replace("nb-1", "nb-hot"));
     let puts = env.apply_update();
@@ -65,10 +78,22 @@ fn no_stop_allowed_fails_clearly_without_stopping() {
     let cfg = notebook("  allow_stop_for_update = false\n").replace(FLAVOR, "modelarts.vm.cpu.4u");
     env.write_notebook(&cfg);
     env.clear_journal();
-    let out = env.h.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let out = env
+        .h
+        .run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     assert_ne!(out.code, 0, "{}", out.combined());
     let text = out.stderr.replace('\n', " ");
-    assert!(text.contains("allow_stop_for_update = false"), "{}", out.combined());
-    assert!(!env.calls().iter().any(|c| c.contains("stop") || c.starts_with("PUT")), "{:?}", env.calls());
+    assert!(
+        text.contains("allow_stop_for_update = false"),
+        "{}",
+        out.combined()
+    );
+    assert!(
+        !env.calls()
+            .iter()
+            .any(|c| c.contains("stop") || c.starts_with("PUT")),
+        "{:?}",
+        env.calls()
+    );
     assert_eq!(env.notebooks()[0].status_str(), "RUNNING");
 }
