@@ -1,4 +1,4 @@
-//! `modelarts_notebook` with real Terraform: create, import, destroy; create STOPPED; drift from outside.
+//! `modelarts_notebook` with real Terraform: create, import, destroy; create STOPPED; the team-notebooks module.
 
 use crate::notebook_support::*;
 
