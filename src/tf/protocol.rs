@@ -193,16 +193,48 @@ pub struct ReadDataSourceResponse {
 #[async_trait::async_trait]
 pub trait ProviderService: Send + Sync + 'static {
     async fn get_schema(&self) -> GetSchemaResponse;
-    async fn prepare_provider_config(&self, config: Option<DynamicValue>) -> PrepareProviderConfigResponse;
-    async fn validate_resource_type_config(&self, type_name: &str, config: Option<DynamicValue>) -> Vec<Diagnostic>;
-    async fn validate_data_source_config(&self, type_name: &str, config: Option<DynamicValue>) -> Vec<Diagnostic>;
-    async fn upgrade_resource_state(&self, type_name: &str, version: i64, raw_state: RawState) -> UpgradeResourceStateResponse;
-    async fn configure(&self, terraform_version: &str, config: Option<DynamicValue>) -> Vec<Diagnostic>;
+    async fn prepare_provider_config(
+        &self,
+        config: Option<DynamicValue>,
+    ) -> PrepareProviderConfigResponse;
+    async fn validate_resource_type_config(
+        &self,
+        type_name: &str,
+        config: Option<DynamicValue>,
+    ) -> Vec<Diagnostic>;
+    async fn validate_data_source_config(
+        &self,
+        type_name: &str,
+        config: Option<DynamicValue>,
+    ) -> Vec<Diagnostic>;
+    async fn upgrade_resource_state(
+        &self,
+        type_name: &str,
+        version: i64,
+        raw_state: RawState,
+    ) -> UpgradeResourceStateResponse;
+    async fn configure(
+        &self,
+        terraform_version: &str,
+        config: Option<DynamicValue>,
+    ) -> Vec<Diagnostic>;
     async fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse;
-    async fn plan_resource_change(&self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse;
-    async fn apply_resource_change(&self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse;
-    async fn import_resource_state(&self, type_name: &str, id: &str) -> ImportResourceStateResponse;
-    async fn read_data_source(&self, type_name: &str, config: Option<DynamicValue>, provider_meta: Option<DynamicValue>) -> ReadDataSourceResponse;
+    async fn plan_resource_change(
+        &self,
+        req: PlanResourceChangeRequest,
+    ) -> PlanResourceChangeResponse;
+    async fn apply_resource_change(
+        &self,
+        req: ApplyResourceChangeRequest,
+    ) -> ApplyResourceChangeResponse;
+    async fn import_resource_state(&self, type_name: &str, id: &str)
+        -> ImportResourceStateResponse;
+    async fn read_data_source(
+        &self,
+        type_name: &str,
+        config: Option<DynamicValue>,
+        provider_meta: Option<DynamicValue>,
+    ) -> ReadDataSourceResponse;
     /// Cancels in-flight work (waits, retries); the server keeps serving. Returns an error text or "".
     async fn stop(&self) -> String;
 }

@@ -1,0 +1,369 @@
+//! cty's JSON encoding of values: `RawState.json` (stored state) and `DynamicValue.json`.
+//!
+//! JSON cannot carry unknowns. Numbers are read from their exact text (serde_json's
+//! `arbitrary_precision`), so big integers and decimals survive.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as J;
+
+use super::codec::CodecError;
+use super::number::Number;
+use super::path::AttributePath;
+use super::types::Type;
+use super::value::Value;
+
+/// Decodes strictly: attributes the type does not have are an error.
+pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
+    decode_with(bytes, ty, false)
+}
+
+/// Decodes stored state, ignoring attributes the current schema no longer has.
+pub fn decode_lenient(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
+    decode_with(bytes, ty, true)
+}
+
+fn decode_with(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, CodecError> {
+    let j: J = serde_json::from_slice(bytes)
+        .map_err(|e| CodecError::new(&AttributePath::empty(), format!("invalid JSON: {e}")))?;
+    decode_value(&j, ty, lenient)
+}
+
+/// Decodes an already parsed JSON document against `ty`.
+pub fn decode_value(j: &J, ty: &Type, lenient: bool) -> Result<Value, CodecError> {
+    Decoder { lenient }.value(j, ty, &AttributePath::empty())
+}
+
+pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
+    Ok(encode_value(v, ty)?.to_string().into_bytes())
+}
+
+pub fn encode_value(v: &Value, ty: &Type) -> Result<J, CodecError> {
+    enc(v, ty, &AttributePath::empty())
+}
+
+struct Decoder {
+    lenient: bool,
+}
+
+fn json_kind(j: &J) -> &'static str {
+    match j {
+        J::Null => "null",
+        J::Bool(_) => "bool",
+        J::Number(_) => "number",
+        J::String(_) => "string",
+        J::Array(_) => "array",
+        J::Object(_) => "object",
+    }
+}
+
+impl Decoder {
+    fn value(&self, j: &J, ty: &Type, path: &AttributePath) -> Result<Value, CodecError> {
+        if j.is_null() {
+            return Ok(Value::Null);
+        }
+        let mismatch =
+            || CodecError::new(path, format!("expected {ty}, found JSON {}", json_kind(j)));
+        match ty {
+            // cty converts JSON primitives to string the same way.
+            Type::String => match j {
+                J::String(s) => Ok(Value::String(s.clone())),
+                J::Number(n) => Ok(Value::String(n.to_string())),
+                J::Bool(b) => Ok(Value::String(b.to_string())),
+                _ => Err(mismatch()),
+            },
+            Type::Number => {
+                let text = match j {
+                    J::Number(n) => n.to_string(),
+                    J::String(s) => s.clone(),
+                    _ => return Err(mismatch()),
+                };
+                Number::parse(&text)
+                    .map(Value::Number)
+                    .map_err(|e| CodecError::new(path, e.to_string()))
+            }
+            Type::Bool => match j {
+                J::Bool(b) => Ok(Value::Bool(*b)),
+                J::String(s) if s == "true" => Ok(Value::Bool(true)),
+                J::String(s) if s == "false" => Ok(Value::Bool(false)),
+                _ => Err(mismatch()),
+            },
+            Type::List(e) | Type::Set(e) => {
+                let J::Array(items) = j else {
+                    return Err(mismatch());
+                };
+                let is_list = matches!(ty, Type::List(_));
+                let vals = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        self.value(
+                            x,
+                            e,
+                            &if is_list {
+                                path.clone().index(i as i64)
+                            } else {
+                                path.clone()
+                            },
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(if is_list {
+                    Value::List(vals)
+                } else {
+                    Value::set(vals)
+                })
+            }
+            Type::Tuple(ts) => {
+                let J::Array(items) = j else {
+                    return Err(mismatch());
+                };
+                if items.len() != ts.len() {
+                    return Err(CodecError::new(
+                        path,
+                        format!(
+                            "expected a tuple of {} elements, found {}",
+                            ts.len(),
+                            items.len()
+                        ),
+                    ));
+                }
+                let vals = items
+                    .iter()
+                    .zip(ts)
+                    .enumerate()
+                    .map(|(i, (x, t))| self.value(x, t, &path.clone().index(i as i64)));
+                Ok(Value::Tuple(vals.collect::<Result<_, _>>()?))
+            }
+            Type::Map(e) => {
+                let J::Object(m) = j else {
+                    return Err(mismatch());
+                };
+                let mut out = BTreeMap::new();
+                for (k, x) in m {
+                    out.insert(k.clone(), self.value(x, e, &path.clone().key(k.clone()))?);
+                }
+                Ok(Value::Map(out))
+            }
+            Type::Object(attrs) => {
+                let J::Object(m) = j else {
+                    return Err(mismatch());
+                };
+                let mut out = BTreeMap::new();
+                for (k, x) in m {
+                    let p = path.clone().attr(k.clone());
+                    match attrs.get(k) {
+                        Some(t) => {
+                            out.insert(k.clone(), self.value(x, t, &p)?);
+                        }
+                        None if self.lenient => {}
+                        None => return Err(CodecError::new(&p, "unsupported attribute")),
+                    }
+                }
+                for k in attrs.keys() {
+                    out.entry(k.clone()).or_insert(Value::Null);
+                }
+                Ok(Value::Object(out))
+            }
+            Type::Dynamic => {
+                let J::Object(m) = j else {
+                    return Err(mismatch());
+                };
+                let (Some(t), Some(v)) = (m.get("type"), m.get("value")) else {
+                    return Err(CodecError::new(
+                        path,
+                        "a dynamic value must be an object with \"type\" and \"value\"",
+                    ));
+                };
+                let concrete =
+                    Type::from_json_value(t).map_err(|e| CodecError::new(path, e.to_string()))?;
+                self.value(v, &concrete, path)
+            }
+        }
+    }
+}
+
+fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
+    let mismatch = || CodecError::new(path, format!("cannot encode this value as {ty}"));
+    Ok(match (ty, v) {
+        (_, Value::Unknown) => {
+            return Err(CodecError::new(
+                path,
+                "unknown values cannot be encoded as JSON",
+            ))
+        }
+        (_, Value::Null) => J::Null,
+        (Type::String, Value::String(s)) => J::String(s.clone()),
+        (Type::Number, Value::Number(n)) => {
+            let num: serde_json::Number = n
+                .to_decimal_string()
+                .parse()
+                .map_err(|_| CodecError::new(path, "number not representable in JSON"))?;
+            J::Number(num)
+        }
+        (Type::Bool, Value::Bool(b)) => J::Bool(*b),
+        (Type::List(e), Value::List(items)) => J::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| enc(x, e, &path.clone().index(i as i64)))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Type::Set(e), Value::Set(items)) => J::Array(
+            items
+                .iter()
+                .map(|x| enc(x, e, path))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Type::Tuple(ts), Value::Tuple(items)) if ts.len() == items.len() => J::Array(
+            items
+                .iter()
+                .zip(ts)
+                .enumerate()
+                .map(|(i, (x, t))| enc(x, t, &path.clone().index(i as i64)))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Type::Map(e), Value::Map(m)) => J::Object(
+            m.iter()
+                .map(|(k, x)| Ok((k.clone(), enc(x, e, &path.clone().key(k.clone()))?)))
+                .collect::<Result<_, CodecError>>()?,
+        ),
+        (Type::Object(attrs), Value::Object(m)) => {
+            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+                return Err(CodecError::new(
+                    &path.clone().attr(extra.clone()),
+                    "attribute is not in the schema",
+                ));
+            }
+            J::Object(
+                attrs
+                    .iter()
+                    .map(|(k, t)| {
+                        Ok((
+                            k.clone(),
+                            enc(v.get_attr(k), t, &path.clone().attr(k.clone()))?,
+                        ))
+                    })
+                    .collect::<Result<_, CodecError>>()?,
+            )
+        }
+        (Type::Dynamic, v) => {
+            let concrete = v.infer_type().ok_or_else(|| {
+                CodecError::new(
+                    path,
+                    "cannot infer one element type for a collection in a dynamic value",
+                )
+            })?;
+            let mut m = serde_json::Map::new();
+            m.insert("value".into(), enc(v, &concrete, path)?);
+            m.insert("type".into(), concrete.to_json_value());
+            J::Object(m)
+        }
+        _ => return Err(mismatch()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tf::types::strategy::any_type;
+    use crate::tf::value::strategy::typed_value;
+    use proptest::prelude::*;
+
+    fn state_type() -> Type {
+        Type::object([
+            ("id", Type::String),
+            ("size", Type::Number),
+            ("tags", Type::map(Type::String)),
+            ("on", Type::Bool),
+        ])
+    }
+
+    #[test]
+    fn decodes_raw_state() {
+        let raw = br#"{
+  "id": "abc",
+  "size": 12345678901234567890123,
+  "tags": {"a": "b"},
+  "old_attr": 1
+}"#;
+        assert!(decode(raw, &state_type()).is_err());
+        let v = decode_lenient(raw, &state_type()).unwrap();
+        assert_eq!(v.get_attr("id").as_str(), Some("abc"));
+        assert_eq!(
+            v.get_attr("size")
+                .as_number()
+                .map(|n| n.to_string())
+                .as_deref(),
+            Some("12345678901234567890123")
+        );
+        assert!(v.get_attr("on").is_null());
+        assert_eq!(v.get_attr("old_attr"), &Value::Null);
+    }
+
+    #[test]
+    fn decimals_stay_exact() {
+        let v = decode(b"0.1000000000000000000000001", &Type::Number).unwrap();
+        assert_eq!(
+            encode(&v, &Type::Number).unwrap(),
+            b"0.1000000000000000000000001"
+        );
+    }
+
+    #[test]
+    fn dynamic_uses_value_and_type() {
+        let v = decode(
+            br#"{"value":["a"],"type":["list","string"]}"#,
+            &Type::Dynamic,
+        )
+        .unwrap();
+        assert_eq!(v, Value::list([Value::from("a")]));
+        assert_eq!(
+            encode(&v, &Type::Dynamic).unwrap(),
+            br#"{"value":["a"],"type":["list","string"]}"#
+        );
+    }
+
+    #[test]
+    fn unknowns_are_refused() {
+        assert!(encode(&Value::Unknown, &Type::String).is_err());
+    }
+
+    fn fill(v: &Value, ty: &Type) -> Value {
+        match (ty, v) {
+            (Type::Object(attrs), Value::Object(_)) => Value::Object(
+                attrs
+                    .iter()
+                    .map(|(k, t)| (k.clone(), fill(v.get_attr(k), t)))
+                    .collect(),
+            ),
+            (Type::List(e), Value::List(items)) => {
+                Value::List(items.iter().map(|x| fill(x, e)).collect())
+            }
+            (Type::Set(e), Value::Set(items)) => Value::set(items.iter().map(|x| fill(x, e))),
+            (Type::Map(e), Value::Map(m)) => {
+                Value::Map(m.iter().map(|(k, x)| (k.clone(), fill(x, e))).collect())
+            }
+            (Type::Tuple(ts), Value::Tuple(items)) => {
+                Value::Tuple(items.iter().zip(ts).map(|(x, t)| fill(x, t)).collect())
+            }
+            _ => v.clone(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn round_trips_known_values((ty, v) in typed_value().prop_map(|(t, v)| (t, v.unknown_as_null()))) {
+            let bytes = encode(&v, &ty).unwrap();
+            prop_assert_eq!(decode(&bytes, &ty).unwrap(), fill(&v, &ty));
+        }
+
+        #[test]
+        fn decoder_never_panics(ty in any_type(), s in "\\PC{0,64}") {
+            let _ = decode(s.as_bytes(), &ty);
+            let _ = decode_lenient(s.as_bytes(), &ty);
+        }
+    }
+}

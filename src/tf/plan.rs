@@ -1,0 +1,499 @@
+//! The one plan engine: turns (schema, prior state, proposed new state, config) into a planned state
+//! that satisfies Terraform core's rules (tfplugin5-notes §8). Resources only declare behaviour on
+//! attributes and may adjust the result in their `modify_plan` hook.
+//!
+//! Rules, per attribute:
+//! - not computed: the config value;
+//! - computed, set in config (possibly unknown): the config value;
+//! - computed, null in config, with a default: the default;
+//! - optional+computed, null in config: unknown on create (of the resource or of a new block element),
+//!   else the prior value (unknown if the prior value is null and the resource changes);
+//! - computed-only: unknown on create; on update the prior value if the resource has no changes at all,
+//!   else unknown (unless `use_state_for_unknown`);
+//! - then the attribute's plan modifiers, then immutability: a change is an error, or with
+//!   replacement allowed an entry in `requires_replace`.
+//!
+//! Nested blocks recurse element-wise (lists by index, maps by key, sets by matching their non-computed
+//! content); elements are never added or removed and unknown block collections pass through.
+//! A null proposed state (destroy) passes through untouched.
+
+use super::diag::Diagnostics;
+use super::path::AttributePath;
+use super::schema::{Attribute, Block, Immutable, Nesting};
+use super::value::Value;
+
+/// What a plan modifier sees for one attribute.
+pub struct AttributePlanRequest<'a> {
+    pub path: &'a AttributePath,
+    pub attribute: &'a Attribute,
+    pub config: &'a Value,
+    pub prior: &'a Value,
+    pub proposed: &'a Value,
+    /// The resource is being created (no prior state at all).
+    pub resource_create: bool,
+    /// The enclosing object is new: the resource, or a nested block element without a prior element.
+    pub element_create: bool,
+    /// Any configured value differs from the prior state.
+    pub resource_has_changes: bool,
+}
+
+pub struct AttributePlanResponse {
+    pub planned: Value,
+    pub requires_replace: bool,
+    pub diagnostics: Diagnostics,
+}
+
+/// Adjusts the planned value of one attribute after the engine's defaults.
+pub trait PlanModifier: Send + Sync {
+    fn description(&self) -> String;
+    fn modify(&self, req: &AttributePlanRequest<'_>, resp: &mut AttributePlanResponse);
+}
+
+/// Keeps the prior value instead of unknown for a computed value that does not change on update.
+pub struct UseStateForUnknown;
+
+impl PlanModifier for UseStateForUnknown {
+    fn description(&self) -> String {
+        "the value does not change after creation".into()
+    }
+    fn modify(&self, req: &AttributePlanRequest<'_>, resp: &mut AttributePlanResponse) {
+        if !req.element_create
+            && resp.planned.is_unknown()
+            && req.config.is_null()
+            && !req.prior.is_null()
+        {
+            resp.planned = req.prior.clone();
+        }
+    }
+}
+
+/// Any change of the value replaces the resource.
+pub struct RequiresReplace;
+
+impl PlanModifier for RequiresReplace {
+    fn description(&self) -> String {
+        "changing the value replaces the resource".into()
+    }
+    fn modify(&self, req: &AttributePlanRequest<'_>, resp: &mut AttributePlanResponse) {
+        if !req.resource_create && !values_surely_equal(&resp.planned, req.prior) {
+            resp.requires_replace = true;
+        }
+    }
+}
+
+/// Replaces the resource when the closure says so for (prior, planned).
+pub struct RequiresReplaceIf<F> {
+    description: String,
+    check: F,
+}
+
+pub fn requires_replace_if<F>(description: impl Into<String>, check: F) -> RequiresReplaceIf<F>
+where
+    F: Fn(&Value, &Value) -> bool + Send + Sync,
+{
+    RequiresReplaceIf {
+        description: description.into(),
+        check,
+    }
+}
+
+impl<F: Fn(&Value, &Value) -> bool + Send + Sync> PlanModifier for RequiresReplaceIf<F> {
+    fn description(&self) -> String {
+        self.description.clone()
+    }
+    fn modify(&self, req: &AttributePlanRequest<'_>, resp: &mut AttributePlanResponse) {
+        if !req.resource_create
+            && !values_surely_equal(&resp.planned, req.prior)
+            && (self.check)(req.prior, &resp.planned)
+        {
+            resp.requires_replace = true;
+        }
+    }
+}
+
+/// Equal and known: an unknown planned value may still change.
+fn values_surely_equal(planned: &Value, prior: &Value) -> bool {
+    planned.is_wholly_known() && planned == prior
+}
+
+/// Inputs of one plan.
+pub struct PlanInput<'a> {
+    pub schema: &'a Block,
+    /// Null when creating.
+    pub prior: &'a Value,
+    /// Null when destroying.
+    pub proposed: &'a Value,
+    pub config: &'a Value,
+    /// Immutable changes become `requires_replace` entries instead of errors.
+    pub replace_allowed: bool,
+    /// Shown in immutability errors when the attribute declares no hint of its own.
+    pub default_immutable_hint: Option<&'a str>,
+}
+
+/// The plan as it goes back to Terraform; the resource hook may edit it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanResult {
+    pub planned: Value,
+    pub requires_replace: Vec<AttributePath>,
+    pub diagnostics: Diagnostics,
+    /// Opaque bytes handed to apply as `planned_private`.
+    pub private: Vec<u8>,
+}
+
+impl PlanResult {
+    /// The planned value at `path` (null if absent).
+    pub fn get(&self, path: &AttributePath) -> &Value {
+        static NULL: Value = Value::Null;
+        self.planned.get_path(path).unwrap_or(&NULL)
+    }
+
+    /// Sets a planned value; a path that does not exist becomes an error diagnostic (a resource bug).
+    pub fn set(&mut self, path: &AttributePath, v: Value) {
+        if let Err(e) = self.planned.set_path(path, v) {
+            self.diagnostics.error(
+                "Invalid plan modification",
+                format!("{e}. This is a bug in the provider."),
+            );
+        }
+    }
+
+    pub fn set_unknown(&mut self, path: &AttributePath) {
+        self.set(path, Value::Unknown);
+    }
+
+    pub fn require_replace(&mut self, path: AttributePath) {
+        if !self.requires_replace.contains(&path) {
+            self.requires_replace.push(path);
+        }
+    }
+}
+
+/// Runs the engine (not the resource hook).
+pub fn plan(input: &PlanInput<'_>) -> PlanResult {
+    if input.proposed.is_null() {
+        return PlanResult {
+            planned: Value::Null,
+            ..PlanResult::default()
+        };
+    }
+    let create = input.prior.is_null();
+    let root = AttributePath::empty();
+    let mut defaults_only = Engine {
+        input,
+        create,
+        has_changes: true,
+        full: false,
+        result: PlanResult::default(),
+    };
+    let with_defaults = defaults_only.block(
+        input.schema,
+        input.prior,
+        input.proposed,
+        input.config,
+        &root,
+        true,
+    );
+    let has_changes = create || with_defaults != *input.prior;
+    let mut engine = Engine {
+        input,
+        create,
+        has_changes,
+        full: true,
+        result: PlanResult::default(),
+    };
+    let planned = engine.block(
+        input.schema,
+        input.prior,
+        input.proposed,
+        input.config,
+        &root,
+        true,
+    );
+    let mut result = engine.result;
+    result.planned = planned;
+    result
+}
+
+struct Engine<'a> {
+    input: &'a PlanInput<'a>,
+    create: bool,
+    has_changes: bool,
+    /// False: only apply defaults (to find out whether anything changes).
+    full: bool,
+    result: PlanResult,
+}
+
+impl Engine<'_> {
+    /// `addressable`: false inside a set, where paths stop at the set itself.
+    fn block(
+        &mut self,
+        block: &Block,
+        prior: &Value,
+        proposed: &Value,
+        config: &Value,
+        path: &AttributePath,
+        addressable: bool,
+    ) -> Value {
+        let Value::Object(prop_attrs) = proposed else {
+            return proposed.clone();
+        };
+        let element_create = prior.is_null();
+        let mut out = prop_attrs.clone();
+        for a in &block.attributes {
+            let p = if addressable {
+                path.clone().attr(a.name.clone())
+            } else {
+                path.clone()
+            };
+            let planned = self.attribute(
+                a,
+                prior.get_attr(&a.name),
+                proposed.get_attr(&a.name),
+                config.get_attr(&a.name),
+                &p,
+                element_create,
+            );
+            out.insert(a.name.clone(), planned);
+        }
+        for nb in &block.blocks {
+            let (pri, prop, cfg) = (
+                prior.get_attr(&nb.type_name),
+                proposed.get_attr(&nb.type_name),
+                config.get_attr(&nb.type_name),
+            );
+            let p = if addressable {
+                path.clone().attr(nb.type_name.clone())
+            } else {
+                path.clone()
+            };
+            let planned = match (nb.nesting, prop) {
+                (_, Value::Unknown | Value::Null) => prop.clone(),
+                (Nesting::Single | Nesting::Group, _) => {
+                    self.block(&nb.block, pri, prop, cfg, &p, addressable)
+                }
+                (Nesting::List, Value::List(items)) => Value::List(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| {
+                            let pe = pri.elements().get(i).unwrap_or(&Value::Null);
+                            let ce = cfg.elements().get(i).unwrap_or(&Value::Null);
+                            let ep = if addressable {
+                                p.clone().index(i as i64)
+                            } else {
+                                p.clone()
+                            };
+                            self.block(&nb.block, pe, e, ce, &ep, addressable)
+                        })
+                        .collect(),
+                ),
+                (Nesting::Map, Value::Map(m)) => Value::Map(
+                    m.iter()
+                        .map(|(k, e)| {
+                            let pe = pri.entries().and_then(|x| x.get(k)).unwrap_or(&Value::Null);
+                            let ce = cfg.entries().and_then(|x| x.get(k)).unwrap_or(&Value::Null);
+                            let ep = if addressable {
+                                p.clone().key(k.clone())
+                            } else {
+                                p.clone()
+                            };
+                            (
+                                k.clone(),
+                                self.block(&nb.block, pe, e, ce, &ep, addressable),
+                            )
+                        })
+                        .collect(),
+                ),
+                (Nesting::Set, Value::Set(items)) => {
+                    let mut prior_pool: Vec<&Value> = pri.elements().iter().collect();
+                    let mut config_pool: Vec<&Value> = cfg.elements().iter().collect();
+                    let planned: Vec<Value> = items
+                        .iter()
+                        .map(|e| {
+                            let key = config_projection(&nb.block, e);
+                            let pe = take_match(&mut prior_pool, |x| {
+                                config_projection(&nb.block, x) == key
+                            });
+                            let ce = take_match(&mut config_pool, |x| {
+                                config_projection(&nb.block, x) == key
+                            });
+                            self.block(
+                                &nb.block,
+                                pe.unwrap_or(&Value::Null),
+                                e,
+                                ce.unwrap_or(&Value::Null),
+                                &p,
+                                false,
+                            )
+                        })
+                        .collect();
+                    Value::Set(planned)
+                }
+                _ => prop.clone(),
+            };
+            if let Some(imm) = &nb.immutable {
+                if self.full && !self.create {
+                    let (before, after) = (
+                        project_nested(&nb.block, pri),
+                        project_nested(&nb.block, &planned),
+                    );
+                    self.immutable_change(imm, &p, &nb.type_name, false, &before, &after);
+                }
+            }
+            out.insert(nb.type_name.clone(), planned);
+        }
+        Value::Object(out)
+    }
+
+    fn attribute(
+        &mut self,
+        a: &Attribute,
+        prior: &Value,
+        proposed: &Value,
+        config: &Value,
+        path: &AttributePath,
+        element_create: bool,
+    ) -> Value {
+        if !self.full {
+            return match &a.default {
+                Some(d) if a.computed && config.is_null() => d.clone(),
+                _ => proposed.clone(),
+            };
+        }
+        let from_config = !a.computed || !config.is_null();
+        let mut planned = if !a.computed {
+            proposed.clone()
+        } else if !config.is_null() {
+            config.clone()
+        } else if let Some(d) = &a.default {
+            d.clone()
+        } else if element_create {
+            Value::Unknown
+        } else if !self.has_changes || (a.optional && !prior.is_null()) {
+            // A known null would bind apply to return null; with changes pending, leave it open.
+            prior.clone()
+        } else {
+            Value::Unknown
+        };
+        if !a.plan_modifiers.is_empty() {
+            let req = AttributePlanRequest {
+                path,
+                attribute: a,
+                config,
+                prior,
+                proposed,
+                resource_create: self.create,
+                element_create,
+                resource_has_changes: self.has_changes,
+            };
+            let mut resp = AttributePlanResponse {
+                planned,
+                requires_replace: false,
+                diagnostics: Diagnostics::new(),
+            };
+            for m in &a.plan_modifiers {
+                m.modify(&req, &mut resp);
+            }
+            planned = resp.planned;
+            self.result.diagnostics.extend(resp.diagnostics);
+            if resp.requires_replace {
+                self.result.require_replace(path.clone());
+            }
+        }
+        if let Some(imm) = &a.immutable {
+            if !self.create && (from_config || a.default.is_some()) {
+                self.immutable_change(imm, path, &a.name, a.sensitive, prior, &planned);
+            }
+        }
+        planned
+    }
+
+    fn immutable_change(
+        &mut self,
+        imm: &Immutable,
+        path: &AttributePath,
+        name: &str,
+        sensitive: bool,
+        prior: &Value,
+        planned: &Value,
+    ) {
+        if values_surely_equal(planned, prior) {
+            return;
+        }
+        if self.input.replace_allowed {
+            self.result.require_replace(path.clone());
+            return;
+        }
+        if !planned.is_wholly_known() {
+            // May not change at all; the plan at apply time sees the real value and decides then.
+            return;
+        }
+        let shown = if path.is_empty() {
+            name.to_string()
+        } else {
+            path.to_string()
+        };
+        let mut detail = if sensitive {
+            format!("`{shown}` cannot be changed in place.")
+        } else {
+            format!("`{shown}` cannot be changed in place (from {prior} to {planned}).")
+        };
+        if let Some(hint) = imm.hint.as_deref().or(self.input.default_immutable_hint) {
+            detail.push(' ');
+            detail.push_str(hint);
+        } else {
+            detail.push_str(" Revert it to its previous value.");
+        }
+        self.result.diagnostics.error_at(
+            path.clone(),
+            format!("Cannot change `{name}` in place"),
+            detail,
+        );
+    }
+}
+
+fn take_match<'v>(pool: &mut Vec<&'v Value>, pred: impl Fn(&Value) -> bool) -> Option<&'v Value> {
+    let i = pool.iter().position(|v| pred(v))?;
+    Some(pool.remove(i))
+}
+
+/// The value with every computed attribute nulled (recursively): what the configuration controls.
+/// Used to correlate set elements and to detect changes of immutable blocks.
+pub(crate) fn config_projection(block: &Block, v: &Value) -> Value {
+    let Value::Object(attrs) = v else {
+        return v.clone();
+    };
+    let mut out = attrs.clone();
+    for a in &block.attributes {
+        if a.computed {
+            out.insert(a.name.clone(), Value::Null);
+        }
+    }
+    for nb in &block.blocks {
+        out.insert(
+            nb.type_name.clone(),
+            project_nested(&nb.block, v.get_attr(&nb.type_name)),
+        );
+    }
+    Value::Object(out)
+}
+
+/// `config_projection` of a nested block's value in any nesting mode.
+fn project_nested(block: &Block, v: &Value) -> Value {
+    match v {
+        Value::List(items) => {
+            Value::List(items.iter().map(|e| config_projection(block, e)).collect())
+        }
+        Value::Set(items) => Value::set(items.iter().map(|e| config_projection(block, e))),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, e)| (k.clone(), config_projection(block, e)))
+                .collect(),
+        ),
+        other => config_projection(block, other),
+    }
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
