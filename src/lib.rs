@@ -1,3 +1,4 @@
 pub mod api;
+pub mod docgen;
 pub mod provider;
 pub mod tf;
