@@ -55,7 +55,7 @@ pub fn expand(
                 out.push_str(text.trim_end());
                 out.push('\n');
             }
-            ("example", [file]) => out.push_str(&example(root, file).map_err(|e| err(e))?),
+            ("example", [file]) => out.push_str(&example(root, file).map_err(&err)?),
             _ => {
                 return Err(err(format!(
                     "unknown directive `{trimmed}`; use {{{{ description }}}}, {{{{ schema }}}} or {{{{ example PATH }}}}"
