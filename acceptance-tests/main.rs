@@ -2,7 +2,9 @@
 //! Run with `make test` (which installs Terraform into .venv and exports TF_ACC_TERRAFORM).
 
 mod debug_mode;
+mod examples;
 mod harness;
 mod plugin;
 mod plugin_launch;
+mod release;
 mod terraform_basic;
