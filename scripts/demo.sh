@@ -76,13 +76,14 @@ control() { curl -fsS "$emulator_url/_emulator/$1"; }
 
 section "Build the provider and the emulator, install the provider into a local mirror"
 run "$cargo" build --quiet --bin terraform-provider-modelarts --bin modelarts-emulator
-run "$make" --no-print-directory install PROFILE=dev MIRROR_DIR="$work/mirror" CLI_CONFIG="$work/terraform.rc"
+run "$make" -s --no-print-directory install PROFILE=dev MIRROR_DIR="$work/mirror" CLI_CONFIG="$work/terraform.rc"
 export TF_CLI_CONFIG_FILE="$work/terraform.rc"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 unset TF_LOG TF_LOG_PATH TF_LOG_PROVIDER TF_REATTACH_PROVIDERS TF_CLI_ARGS TF_DATA_DIR TF_WORKSPACE 2>/dev/null || true
 
 section "Start the emulator (a local ModelArts notebook API)"
-run "$root/target/debug/modelarts-emulator" --listen 127.0.0.1:0 --transition-ms 300 \
+printf '%s$ modelarts-emulator --listen 127.0.0.1:0 --transition-ms 300 &%s\n' "$bold" "$plain"
+"$root/target/debug/modelarts-emulator" --listen 127.0.0.1:0 --transition-ms 300 \
     >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
 emulator_url=""
@@ -132,27 +133,40 @@ python3 - "$work/journal.json" <<'PY'
 import json, sys
 entries = json.load(open(sys.argv[1]))
 calls = [e for e in entries if e["method"] != "GET"]
-polls = len(entries) - len(calls)
-print("Calls that changed something (%d status polls in between not shown):" % polls)
+print("Calls that change something, in order (%d status polls in between not shown):" % (len(entries) - len(calls)))
+def kind(e):
+    if e["path"].endswith("/stop"):
+        return "stop"
+    if e["path"].endswith("/start"):
+        return "start"
+    return {"PUT": "PUT", "POST": "create", "DELETE": "delete"}.get(e["method"], e["method"])
+def short(path):
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] == "v1":
+        parts[2] = "{project}"
+    if len(parts) > 4 and parts[3] == "notebooks":
+        parts[4] = "{id}"
+    return "/".join(parts)
 for e in calls:
-    path = e["path"].split("/notebooks/", 1)[-1]
-    kind = path.split("/")[1] if "/" in path else ("update" if e["method"] == "PUT" else e["method"].lower())
-    print("  %-6s .../notebooks/%s  -> %s  (%s)" % (e["method"], path, e["status"], kind))
-puts = [e for e in calls if e["method"] == "PUT"]
+    outcome = str(e["status"]) + ("" if e["status"] == 200 else " " + (e.get("error_code") or ""))
+    print("  %-6s %-42s -> %s" % (e["method"], short(e["path"]), outcome))
+ok = [e for e in calls if e["status"] == 200]
+puts = [e for e in ok if e["method"] == "PUT"]
 if len(puts) != 1:
-    sys.exit("expected exactly one PUT, got %d" % len(puts))
+    sys.exit("expected exactly one successful PUT, got %d" % len(puts))
 print()
 print("The PUT body, exactly as received (only the changed fields):")
 print("  " + puts[0]["body_text"])
-sequence = [("stop" if e["path"].endswith("/stop") else "start" if e["path"].endswith("/start") else e["method"])
-            for e in calls]
+sequence = [kind(e) for e in ok]
 print()
-print("Sequence: " + " -> ".join(sequence))
+print("Successful sequence: " + " -> ".join(sequence))
 if sequence != ["stop", "PUT", "start"]:
     sys.exit("expected stop -> PUT -> start (the emulator's strict policy needs a stopped notebook)")
 PY
-note "the emulator runs with its default --update-policy strict: a RUNNING notebook must be stopped to be updated,"
-note "so the provider stops it, sends one minimal PUT, waits for the resize, and starts it again"
+note "the emulator runs with its default --update-policy strict: like the cloud, it refuses to update a RUNNING"
+note "notebook (ModelArts.6347). The provider then stops it, sends the same minimal PUT, waits for the storage"
+note "resize to finish and starts it again, because desired_state is RUNNING. A notebook with desired_state ="
+note "\"STOPPED\" is never started; allow_stop_for_update = false turns the stop into an error instead."
 
 section "A second plan is empty"
 printf '%s$ terraform plan -detailed-exitcode -input=false -no-color%s\n' "$bold" "$plain"
