@@ -10,22 +10,12 @@ use std::time::Duration;
 use modelarts::provider::ModelArtsProvider;
 use modelarts::tf::Provider;
 
-use crate::harness::{run_with_timeout, Harness, Output};
+use crate::harness::{required_providers_block, run_with_timeout, Harness, Output};
 
 /// Resource (`resource.TYPE`) and data source (`data.TYPE`) types the examples use before the provider serves
-/// them, with the example directories that wait for them. The test fails when an entry here is served (remove it: its examples are
-/// then validated) or when an example uses an unserved type not listed here.
+/// them, with the example directories that wait for them. The test fails when an entry here is served (remove
+/// it: its examples are then validated) or when an example uses an unserved type not listed here.
 const PENDING: &[(&str, &[&str])] = &[
-    (
-        "resource.modelarts_notebook",
-        &[
-            "data-sources/modelarts_notebook_images",
-            "modules/team-notebooks",
-            "modules/team-notebooks/examples/basic",
-            "quickstart",
-            "resources/modelarts_notebook",
-        ],
-    ),
     (
         "data.modelarts_notebook",
         &["data-sources/modelarts_notebook"],
@@ -49,7 +39,7 @@ fn repo_examples() -> PathBuf {
 }
 
 /// Copies the HCL examples (not Terraform's working files, not Rust examples) to `to`.
-fn copy_examples(from: &Path, to: &Path) {
+pub fn copy_examples(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -112,6 +102,16 @@ fn used_types(dir: &Path) -> BTreeSet<String> {
         }
     }
     types
+}
+
+fn declares_required_providers(dir: &Path) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|e| {
+        let path = e.unwrap().path();
+        path.extension().is_some_and(|x| x == "tf")
+            && std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("required_providers")
+    })
 }
 
 fn served_types() -> BTreeSet<String> {
@@ -197,6 +197,12 @@ fn every_example_directory_validates() {
             }
             continue;
         }
+        // Registry-style snippets (resources/, data-sources/) leave the provider source to the user's
+        // configuration, as the docs show them; give them the mirror's.
+        let full = examples.join(dir);
+        if !declares_required_providers(&full) {
+            std::fs::write(full.join("versions.tf"), required_providers_block()).unwrap();
+        }
         let chdir = format!("-chdir=examples/{rel}");
         let init = h.run(&[
             &chdir,
@@ -224,7 +230,7 @@ fn every_example_directory_validates() {
 }
 
 /// Runs `examples/ci-drift/drift-check.sh` on `dir` (relative to the harness working directory).
-fn drift_check(h: &Harness, dir: &str) -> Output {
+pub fn drift_check(h: &Harness, dir: &str, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(repo_examples().join("ci-drift/drift-check.sh"));
     cmd.arg(dir)
         .current_dir(&h.work_dir)
@@ -233,6 +239,9 @@ fn drift_check(h: &Harness, dir: &str) -> Output {
         .env("CHECKPOINT_DISABLE", "1")
         .env_remove("TF_LOG")
         .env_remove("DRIFT_REPORT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     run_with_timeout(cmd, Duration::from_secs(180))
 }
 
@@ -256,7 +265,7 @@ fn ci_drift_script_maps_plan_exit_codes_to_a_report() {
     ]);
     assert_eq!(apply.code, 0, "{}", apply.combined());
 
-    let clean = drift_check(&h, "stack");
+    let clean = drift_check(&h, "stack", &[]);
     assert_eq!(clean.code, 0, "{}", clean.combined());
     assert_eq!(clean.stdout, "no drift: stack matches its configuration\n");
 
@@ -265,7 +274,7 @@ fn ci_drift_script_maps_plan_exit_codes_to_a_report() {
         "output \"owner\" {\n  value = \"team-b\"\n}\n",
     )
     .unwrap();
-    let drift = drift_check(&h, "stack");
+    let drift = drift_check(&h, "stack", &[]);
     assert_eq!(drift.code, 2, "{}", drift.combined());
     assert!(
         drift.stdout.starts_with("DRIFT DETECTED in stack\n"),
@@ -281,7 +290,7 @@ fn ci_drift_script_maps_plan_exit_codes_to_a_report() {
     );
 
     std::fs::write(dir.join("main.tf"), "output \"owner\" {\n").unwrap();
-    let broken = drift_check(&h, "stack");
+    let broken = drift_check(&h, "stack", &[]);
     assert_eq!(broken.code, 1, "{}", broken.combined());
     assert!(
         broken

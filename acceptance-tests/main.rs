@@ -3,6 +3,7 @@
 
 mod debug_mode;
 mod examples;
+mod examples_apply;
 mod harness;
 mod plugin;
 mod plugin_launch;

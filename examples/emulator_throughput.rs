@@ -14,7 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn signed_get(host: &str, path: &str) -> (String, Vec<(String, String)>) {
-    let signer = Signer::new(demo::ACCESS_KEY, demo::SECRET_KEY).with_project_id(Some(demo::PROJECT_ID.into()));
+    let signer = Signer::new(demo::ACCESS_KEY, demo::SECRET_KEY)
+        .with_project_id(Some(demo::PROJECT_ID.into()));
     let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     let s = signer.sign(
         &SigningInput {
@@ -44,7 +45,8 @@ async fn main() -> anyhow::Result<()> {
         "name": "bench", "image_id": modelarts::emulator::catalog::images()[0].id,
         "volume": {"category": "EVS", "ownership": "MANAGED"}})
     .to_string();
-    let signer = Signer::new(demo::ACCESS_KEY, demo::SECRET_KEY).with_project_id(Some(demo::PROJECT_ID.into()));
+    let signer = Signer::new(demo::ACCESS_KEY, demo::SECRET_KEY)
+        .with_project_id(Some(demo::PROJECT_ID.into()));
     let ct = vec![("Content-Type".to_string(), "application/json".to_string())];
     let s = signer.sign(
         &SigningInput {
@@ -58,12 +60,21 @@ async fn main() -> anyhow::Result<()> {
         },
         time::OffsetDateTime::now_utc(),
     );
-    let mut req = reqwest::Client::new().post(format!("{}{}", h.base_url, s.uri)).body(body);
-    for (k, v) in s.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("host")) {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}{}", h.base_url, s.uri))
+        .body(body);
+    for (k, v) in s
+        .headers
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+    {
         req = req.header(k, v);
     }
     let nb: serde_json::Value = req.send().await?.json().await?;
-    let id = nb["id"].as_str().ok_or_else(|| anyhow::anyhow!("create failed: {nb}"))?.to_string();
+    let id = nb["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("create failed: {nb}"))?
+        .to_string();
     let (uri, headers) = signed_get(&host, &format!("/v1/{}/notebooks/{id}", demo::PROJECT_ID));
 
     let ok = Arc::new(AtomicU64::new(0));
@@ -71,11 +82,18 @@ async fn main() -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(secs);
     let mut tasks = Vec::new();
     for _ in 0..conns {
-        let (uri, headers, ok, bad, addr) = (uri.clone(), headers.clone(), ok.clone(), bad.clone(), h.addr);
+        let (uri, headers, ok, bad, addr) = (
+            uri.clone(),
+            headers.clone(),
+            ok.clone(),
+            bad.clone(),
+            h.addr,
+        );
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(addr).await?;
             stream.set_nodelay(true)?;
-            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
             tokio::spawn(conn);
             while Instant::now() < deadline {
                 let mut b = http::Request::builder().method("GET").uri(&uri);
