@@ -69,8 +69,8 @@ tf() {
 }
 # Prints the lines of $work/tf.txt matching an extended regular expression.
 show() { grep -E "$1" "$work/tf.txt" || true; }
-# Prints Terraform's warning boxes of $work/tf.txt.
-warnings() { sed -n -e '/^╷/,/^╵/p' "$work/tf.txt"; }
+# Prints the warnings in $work/tf.txt (with -no-color each runs from "Warning:" to the next rule or note).
+warnings() { awk '/^Warning:/ { p = 1 } /^─|^Note:/ { p = 0 } p' "$work/tf.txt"; }
 # GET on the emulator's control plane (documented in docs/emulator.md).
 control() { curl -fsS "$emulator_url/_emulator/$1"; }
 
@@ -118,6 +118,7 @@ run cat terraform.tfvars
 seq_before="$(control requests | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e[-1]["seq"] if e else 0)')"
 tf plan -input=false -no-color -out=update.tfplan
 sed -n -e '/Terraform will perform the following actions/,/^Plan:/p' "$work/tf.txt"
+echo
 warnings
 grep -q '~ update in-place' "$work/tf.txt" || fail "the plan is not an in-place update"
 if grep -q 'must be replaced' "$work/tf.txt"; then fail "the plan replaces the notebook"; fi
