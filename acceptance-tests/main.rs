@@ -7,5 +7,6 @@ mod examples_apply;
 mod harness;
 mod plugin;
 mod plugin_launch;
+mod readme;
 mod release;
 mod terraform_basic;
