@@ -212,3 +212,57 @@ fn drift_script_reports_an_out_of_band_stop_of_the_quickstart_notebook() {
         &["destroy", "-auto-approve", "-input=false", "-no-color"],
     );
 }
+
+#[test]
+fn trace_log_of_the_quickstart_lifecycle_holds_no_secret() {
+    let mut w = World::new();
+    let log = w.h.work_dir.join("trace.log");
+    w.tf("quickstart", &["init", "-input=false", "-no-color"]);
+    w.h.set_env("TF_LOG", "TRACE")
+        .set_env("TF_LOG_PATH", log.to_str().unwrap());
+    w.tf(
+        "quickstart",
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
+    w.tf(
+        "quickstart",
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            "notebook_name=renamed",
+        ],
+    );
+    let state = w.tf("quickstart", &["show", "-json", "-no-color"]);
+    let state: Value = serde_json::from_str(&state.stdout).unwrap();
+    let token = state
+        .pointer("/values/root_module/resources/0/values/token")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_string();
+    assert!(
+        token.len() >= 16,
+        "the emulator gives every notebook a token: {token:?}"
+    );
+    w.tf(
+        "quickstart",
+        &["destroy", "-auto-approve", "-input=false", "-no-color"],
+    );
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("provider.terraform-provider-modelarts"),
+        "the provider's lines are missing from the trace log"
+    );
+    for (what, secret) in [
+        ("secret key", modelarts::emulator::demo::SECRET_KEY),
+        ("notebook token", token.as_str()),
+    ] {
+        assert!(
+            !text.contains(secret),
+            "the {what} appears in the TRACE log"
+        );
+    }
+}
