@@ -340,3 +340,45 @@ fn schema_passes_terraform_rules_and_is_served() {
     assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
     assert!(resp.resource_schemas.contains_key(TYPE_NAME));
 }
+
+#[test]
+fn provider_side_changes_keep_every_computed_value() {
+    let prior = state_model().to_value();
+    let mut m = state_model();
+    m.timeouts.update = Some("45m".into());
+    m.allow_stop_for_update = false;
+    let r = run(&prior, &config_of(&m), Some(false));
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert!(
+        r.planned.is_wholly_known(),
+        "{:?}",
+        r.planned.unknown_paths()
+    );
+    for name in [
+        "status",
+        "updated_at",
+        "lease",
+        "action_progress",
+        "fail_reason",
+        "pool_name",
+    ] {
+        assert_eq!(r.get(&at(name)), prior.get_attr(name), "{name}");
+    }
+}
+
+#[test]
+fn stable_null_computed_values_stay_null_on_update() {
+    let prior = state_model().to_value();
+    let mut m = state_model();
+    m.name = "nb-3".into();
+    let r = run(&prior, &config_of(&m), Some(false));
+    assert!(r.get(&at("pool_name")).is_null());
+    assert!(r
+        .get(&AttributePath::root("volume").index(0).attr("uri"))
+        .is_null());
+    assert!(r
+        .get(&AttributePath::root("volume").index(0).attr("status"))
+        .is_null());
+    assert!(r.get(&at("updated_at")).is_unknown());
+    assert!(r.get(&at("fail_reason")).is_unknown());
+}

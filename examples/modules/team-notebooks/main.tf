@@ -1,16 +1,25 @@
-# One notebook per team member. Members can be added and removed freely: for_each keys notebooks by member
-# name, so changing one member's settings updates only that notebook, in place.
+# One ModelArts notebook per team member. Every attribute change is applied in place (the notebooks are stopped
+# and restarted where the API requires it); adding or removing a member creates or deletes only that notebook.
+
+terraform {
+  required_providers {
+    modelarts = {
+      source = "terraform.local/local/modelarts"
+    }
+  }
+}
+
 resource "modelarts_notebook" "member" {
   for_each = var.members
 
   name          = "${var.team}-${each.key}"
-  description   = "Notebook of ${each.key} (team ${var.team})"
-  flavor        = lookup(each.value, "flavor", var.default_flavor)
+  description   = "Notebook of ${each.key}, team ${var.team}"
+  flavor        = var.flavor
   image_id      = var.image_id
-  desired_state = lookup(each.value, "desired_state", "RUNNING")
+  desired_state = var.desired_state
 
   volume {
     category = "EVS"
-    size     = tonumber(lookup(each.value, "storage_size", var.default_storage_size))
+    size     = var.storage_size
   }
 }

@@ -1,10 +1,9 @@
-output "notebooks" {
-  description = "Member name => notebook id, status and URL."
-  value = {
-    for member, nb in modelarts_notebook.member : member => {
-      id     = nb.id
-      status = nb.status
-      url    = nb.url
-    }
-  }
+output "notebook_ids" {
+  description = "Notebook id per member."
+  value       = { for member, nb in modelarts_notebook.member : member => nb.id }
+}
+
+output "urls" {
+  description = "Notebook URL per member."
+  value       = { for member, nb in modelarts_notebook.member : member => nb.url }
 }

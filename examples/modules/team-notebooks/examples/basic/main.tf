@@ -25,15 +25,18 @@ provider "modelarts" {
 module "data_team" {
   source = "../.."
 
-  team     = "data"
-  image_id = "f3e33ba5-c084-49ca-81d0-eeb345a8a0a5"
-  members = {
-    alice = {}
-    bob   = { storage_size = 10 }
-    carol = { flavor = "modelarts.vm.cpu.4u", desired_state = "STOPPED" }
-  }
+  team          = "data"
+  members       = ["alice", "bob", "carol"]
+  image_id      = "f3e33ba5-c084-49ca-81d0-eeb345a8a0a5"
+  flavor        = "modelarts.vm.cpu.2u"
+  storage_size  = 10
+  desired_state = "RUNNING"
 }
 
-output "notebooks" {
-  value = module.data_team.notebooks
+output "notebook_ids" {
+  value = module.data_team.notebook_ids
+}
+
+output "urls" {
+  value = module.data_team.urls
 }
