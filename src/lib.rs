@@ -1,4 +1,6 @@
 pub mod api;
 pub mod client;
+pub mod emulator;
 pub mod provider;
+pub mod resources;
 pub mod tf;

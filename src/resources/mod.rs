@@ -1,0 +1,8 @@
+//! Terraform resources of the ModelArts provider: the notebook instance and its pure helpers.
+
+pub mod notebook;
+pub mod notebook_model;
+pub mod notebook_plan;
+pub mod notebook_state;
+pub mod notebook_update;
+pub mod notebook_validate;
