@@ -8,6 +8,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use url::Url;
 
+use crate::client::{self, Client, ClientConfig};
+use crate::resources::notebook::NotebookBackend;
 use crate::tf::protocol::ProviderService;
 use crate::tf::validate::{self, each};
 use crate::tf::{
@@ -17,12 +19,12 @@ use crate::tf::{
 
 /// The resources this provider serves. Resource modules register here.
 fn resources() -> Vec<Arc<dyn Resource<ProviderConfig>>> {
-    vec![]
+    vec![Arc::new(crate::resources::notebook::NotebookResource)]
 }
 
 /// The data sources this provider serves. Data source modules register here.
 fn data_sources() -> Vec<Arc<dyn DataSource<ProviderConfig>>> {
-    vec![]
+    crate::data_sources::all()
 }
 
 /// The gRPC-facing service for this provider (reads `HW_*` environment variables at Configure).
@@ -72,7 +74,7 @@ pub enum Credentials {
 }
 
 /// The resolved provider configuration handed to every resource operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ProviderConfig {
     pub region: String,
     pub project_id: String,
@@ -84,6 +86,8 @@ pub struct ProviderConfig {
     pub max_retries: u32,
     pub enable_force_new: bool,
     pub terraform_version: String,
+    /// Built once at Configure: every operation of this provider instance shares its connection pool.
+    pub client: Client,
 }
 
 impl ProviderConfig {
@@ -429,16 +433,40 @@ impl Provider for ModelArtsProvider {
         if r.diags.has_errors() {
             return None;
         }
+        let credentials = credentials?;
+        let mut cc = ClientConfig::new(
+            region.clone(),
+            project_id.clone(),
+            client_credentials(&credentials),
+        );
+        cc.cloud = cloud.clone();
+        cc.endpoint = endpoints.get("modelarts").map(Url::to_string);
+        cc.insecure = insecure;
+        cc.max_retries = max_retries;
+        cc.user_agent = format!("{} terraform/{terraform_version}", cc.user_agent);
+        let client = match Client::new(cc) {
+            Ok(c) => c,
+            Err(e) => {
+                r.diags.error(
+                    "Cannot set up the ModelArts API client",
+                    format!(
+                        "{e}. Check `region`, `cloud`, `project_id` and `endpoints.modelarts`."
+                    ),
+                );
+                return None;
+            }
+        };
         Some(ProviderConfig {
             region,
             project_id,
-            credentials: credentials?,
+            credentials,
             cloud,
             endpoints,
             insecure,
             max_retries,
             enable_force_new,
             terraform_version: terraform_version.to_string(),
+            client,
         })
     }
 
@@ -452,6 +480,31 @@ impl Provider for ModelArtsProvider {
 
     fn immutable_hint(&self) -> Option<String> {
         Some(FORCE_NEW_HINT.to_string())
+    }
+}
+
+fn client_credentials(c: &Credentials) -> client::Credentials {
+    match c {
+        Credentials::AkSk {
+            access_key,
+            secret_key,
+            security_token,
+        } => client::Credentials::AkSk {
+            ak: access_key.clone(),
+            sk: secret_key.expose().to_string(),
+            security_token: security_token.as_ref().map(|t| t.expose().to_string()),
+        },
+        Credentials::Token(t) => client::Credentials::Token(t.expose().to_string()),
+    }
+}
+
+impl NotebookBackend for ProviderConfig {
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn enable_force_new(&self) -> bool {
+        self.enable_force_new
     }
 }
 

@@ -386,7 +386,8 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
             Deadline::after(timeout_of(&planned.timeouts.update, DEFAULT_UPDATE_TIMEOUT));
         let plan = plan_update(&prior, &planned);
         // A notebook that is to end up stopped anyway may always be stopped.
-        let may_stop = planned.allow_stop_for_update || planned.desired_state == DesiredState::Stopped;
+        let may_stop =
+            planned.allow_stop_for_update || planned.desired_state == DesiredState::Stopped;
         let outcome = async {
             if plan.needs_put() {
                 apply_put(
