@@ -7,6 +7,7 @@ use async_trait::async_trait;
 
 use crate::api::{NotebookListQuery, NotebookResp};
 use crate::resources::notebook::NotebookBackend;
+use crate::resources::notebook_model::DEFAULT_WORKSPACE_ID;
 use crate::resources::notebook_validate::{check_name, check_workspace_id, is_uuid};
 use crate::tf::{
     validate, AttributePath, Block, Ctx, DataSource, Diagnostic, ReadResult, Schema, Value,
@@ -141,7 +142,12 @@ async fn by_name<D: NotebookBackend>(
     let client = client(ctx);
     let query = NotebookListQuery {
         name: Some(name.to_string()),
-        workspace_id: workspace.clone(),
+        // Explicit: servers differ on whether an absent workspace means "0" or every workspace.
+        workspace_id: Some(
+            workspace
+                .clone()
+                .unwrap_or_else(|| DEFAULT_WORKSPACE_ID.into()),
+        ),
         ..Default::default()
     };
     // The API matches names as substrings: the near misses explain an empty exact match.

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 
 use crate::api::{NotebookListQuery, NotebookStatus};
 use crate::resources::notebook::NotebookBackend;
+use crate::resources::notebook_model::DEFAULT_WORKSPACE_ID;
 use crate::resources::notebook_validate::{check_image_id, check_name, check_workspace_id};
 use crate::tf::validate;
 use crate::tf::{Attribute, Block, Ctx, DataSource, ReadResult, Schema, Type, Value};
@@ -91,7 +92,7 @@ pub fn schema() -> Schema {
                     .optional()
                     .validator(rule("\"0\" or a workspace id", check_workspace_id))
                     .description(
-                        "Only notebooks of this workspace: `\"0\"` (the default workspace, also used when \
+                        "Only notebooks of this workspace: `\"0\"` (the default workspace, searched when \
                          unset) or a 32-character workspace id.",
                     ),
             )
@@ -157,7 +158,11 @@ impl<D: NotebookBackend> DataSource<D> for NotebooksDataSource {
             status: string_filter(config, "status"),
             flavor: flavor.clone(),
             image_id: string_filter(config, "image_id"),
-            workspace_id: string_filter(config, "workspace_id"),
+            // Explicit: servers differ on whether an absent workspace means "0" or every workspace.
+            workspace_id: Some(
+                string_filter(config, "workspace_id")
+                    .unwrap_or_else(|| DEFAULT_WORKSPACE_ID.into()),
+            ),
             pool_id: string_filter(config, "pool_id"),
             feature: string_filter(config, "feature"),
             ..Default::default()
