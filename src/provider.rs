@@ -8,8 +8,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use url::Url;
 
-use crate::client::{self, Client, ClientConfig};
-use crate::resources::notebook::NotebookBackend;
 use crate::tf::protocol::ProviderService;
 use crate::tf::validate::{self, each};
 use crate::tf::{
@@ -74,7 +72,7 @@ pub enum Credentials {
 }
 
 /// The resolved provider configuration handed to every resource operation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderConfig {
     pub region: String,
     pub project_id: String,
@@ -86,8 +84,6 @@ pub struct ProviderConfig {
     pub max_retries: u32,
     pub enable_force_new: bool,
     pub terraform_version: String,
-    /// Built once at Configure: every operation of this provider instance shares its connection pool.
-    pub client: Client,
 }
 
 impl ProviderConfig {
@@ -433,40 +429,16 @@ impl Provider for ModelArtsProvider {
         if r.diags.has_errors() {
             return None;
         }
-        let credentials = credentials?;
-        let mut cc = ClientConfig::new(
-            region.clone(),
-            project_id.clone(),
-            client_credentials(&credentials),
-        );
-        cc.cloud = cloud.clone();
-        cc.endpoint = endpoints.get("modelarts").map(Url::to_string);
-        cc.insecure = insecure;
-        cc.max_retries = max_retries;
-        cc.user_agent = format!("{} terraform/{terraform_version}", cc.user_agent);
-        let client = match Client::new(cc) {
-            Ok(c) => c,
-            Err(e) => {
-                r.diags.error(
-                    "Cannot set up the ModelArts API client",
-                    format!(
-                        "{e}. Check `region`, `cloud`, `project_id` and `endpoints.modelarts`."
-                    ),
-                );
-                return None;
-            }
-        };
         Some(ProviderConfig {
             region,
             project_id,
-            credentials,
+            credentials: credentials?,
             cloud,
             endpoints,
             insecure,
             max_retries,
             enable_force_new,
             terraform_version: terraform_version.to_string(),
-            client,
         })
     }
 
@@ -480,31 +452,6 @@ impl Provider for ModelArtsProvider {
 
     fn immutable_hint(&self) -> Option<String> {
         Some(FORCE_NEW_HINT.to_string())
-    }
-}
-
-fn client_credentials(c: &Credentials) -> client::Credentials {
-    match c {
-        Credentials::AkSk {
-            access_key,
-            secret_key,
-            security_token,
-        } => client::Credentials::AkSk {
-            ak: access_key.clone(),
-            sk: secret_key.expose().to_string(),
-            security_token: security_token.as_ref().map(|t| t.expose().to_string()),
-        },
-        Credentials::Token(t) => client::Credentials::Token(t.expose().to_string()),
-    }
-}
-
-impl NotebookBackend for ProviderConfig {
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn enable_force_new(&self) -> bool {
-        self.enable_force_new
     }
 }
 

@@ -258,16 +258,6 @@ fn debug_output_redacts_secrets() {
         max_retries: 5,
         enable_force_new: false,
         terraform_version: String::new(),
-        client: crate::client::Client::new(crate::client::ClientConfig::new(
-            "r",
-            "p",
-            crate::client::Credentials::AkSk {
-                ak: "AK".into(),
-                sk: "very-secret-sk".into(),
-                security_token: Some("very-secret-st".into()),
-            },
-        ))
-        .unwrap(),
     };
     let shown = format!("{c:?}");
     assert!(!shown.contains("very-secret"), "{shown}");

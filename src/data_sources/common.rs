@@ -7,7 +7,8 @@ use std::future::Future;
 
 use crate::api::{FlavorPage, NotebookFlavor, NotebookResp};
 use crate::client::{Client, ClientError};
-use crate::resources::notebook::{self as resource, NotebookBackend};
+use crate::resources::backend::Backend;
+use crate::resources::notebook as resource;
 use crate::resources::notebook_model::NotebookModel;
 use crate::resources::notebook_validate::Problem;
 use crate::tf::validate::{self, Validator};
@@ -124,10 +125,14 @@ pub fn notebook_item_value(resp: &NotebookResp) -> Value {
 }
 
 /// The client of the configured provider, cancelled when Terraform sends Stop.
-pub fn client<D: NotebookBackend>(ctx: &Ctx<D>) -> Client {
-    ctx.provider()
-        .client()
-        .with_cancellation(ctx.cancel_token().clone())
+pub fn client<D: Backend>(ctx: &Ctx<D>) -> Result<Client, Diagnostic> {
+    match ctx.provider().client() {
+        Ok(c) => Ok(c.with_cancellation(ctx.cancel_token().clone())),
+        Err(e) => Err(Diagnostic::error(
+            "Invalid ModelArts client configuration",
+            e.to_string(),
+        )),
+    }
 }
 
 /// A configured string filter; `None` when null.

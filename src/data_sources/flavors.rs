@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use crate::api::{FlavorListQuery, NotebookFlavor, SwitchableFlavorQuery};
-use crate::resources::notebook::NotebookBackend;
+use crate::resources::backend::Backend;
 use crate::resources::notebook_validate::is_uuid;
 use crate::tf::validate;
 use crate::tf::{
@@ -193,7 +193,7 @@ pub fn schema() -> Schema {
 }
 
 #[async_trait]
-impl<D: NotebookBackend> DataSource<D> for FlavorsDataSource {
+impl<D: Backend> DataSource<D> for FlavorsDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -209,7 +209,10 @@ impl<D: NotebookBackend> DataSource<D> for FlavorsDataSource {
         let name = string_filter(config, "name");
         let notebook_id = string_filter(config, "notebook_id");
         let exclude_sold_out = bool_filter(config, "exclude_sold_out");
-        let client = client(ctx);
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::failed(d),
+        };
         let listed = match &notebook_id {
             Some(id) => {
                 let r = all_flavor_pages("list switchable flavors", |offset| {

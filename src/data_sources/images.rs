@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 
 use crate::api::{Image, ImageListQuery};
-use crate::resources::notebook::NotebookBackend;
+use crate::resources::backend::Backend;
 use crate::resources::notebook_validate::check_workspace_id;
 use crate::tf::validate;
 use crate::tf::{Attribute, Block, Ctx, DataSource, ReadResult, Schema, Type, Value};
@@ -137,7 +137,7 @@ pub fn schema() -> Schema {
 }
 
 #[async_trait]
-impl<D: NotebookBackend> DataSource<D> for ImagesDataSource {
+impl<D: Backend> DataSource<D> for ImagesDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -159,7 +159,11 @@ impl<D: NotebookBackend> DataSource<D> for ImagesDataSource {
             workspace_id: string_filter(config, "workspace_id"),
             ..Default::default()
         };
-        let found = match client(ctx).list_images_all_pages(&query).await {
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::failed(d),
+        };
+        let found = match client.list_images_all_pages(&query).await {
             Ok(v) => v,
             Err(e) => {
                 let filters = describe_filters(&[

@@ -14,11 +14,11 @@ mod test_support;
 
 use std::sync::Arc;
 
-use crate::resources::notebook::NotebookBackend;
+use crate::resources::backend::Backend;
 use crate::tf::DataSource;
 
 /// Every data source, for the provider's registry.
-pub fn all<D: NotebookBackend>() -> Vec<Arc<dyn DataSource<D>>> {
+pub fn all<D: Backend>() -> Vec<Arc<dyn DataSource<D>>> {
     vec![
         Arc::new(notebook::NotebookDataSource),
         Arc::new(notebooks::NotebooksDataSource),

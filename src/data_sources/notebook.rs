@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use crate::api::{NotebookListQuery, NotebookResp};
-use crate::resources::notebook::NotebookBackend;
+use crate::resources::backend::Backend;
 use crate::resources::notebook_model::DEFAULT_WORKSPACE_ID;
 use crate::resources::notebook_validate::{check_name, check_workspace_id, is_uuid};
 use crate::tf::{
@@ -65,7 +65,7 @@ pub fn schema() -> Schema {
 }
 
 #[async_trait]
-impl<D: NotebookBackend> DataSource<D> for NotebookDataSource {
+impl<D: Backend> DataSource<D> for NotebookDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -99,12 +99,12 @@ impl<D: NotebookBackend> DataSource<D> for NotebookDataSource {
     }
 }
 
-async fn by_id<D: NotebookBackend>(
+async fn by_id<D: Backend>(
     ctx: &Ctx<D>,
     id: &str,
     workspace: Option<&str>,
 ) -> Result<NotebookResp, Diagnostic> {
-    let nb = client(ctx).show_notebook(id).await.map_err(|e| {
+    let nb = client(ctx)?.show_notebook(id).await.map_err(|e| {
         if e.is_not_found() {
             Diagnostic::error(
                 "Notebook not found",
@@ -130,7 +130,7 @@ async fn by_id<D: NotebookBackend>(
     }
 }
 
-async fn by_name<D: NotebookBackend>(
+async fn by_name<D: Backend>(
     ctx: &Ctx<D>,
     name: &str,
     workspace: Option<String>,
@@ -139,7 +139,7 @@ async fn by_name<D: NotebookBackend>(
         Some(w) => format!("workspace {w:?}"),
         None => "the default workspace".to_string(),
     };
-    let client = client(ctx);
+    let client = client(ctx)?;
     let query = NotebookListQuery {
         name: Some(name.to_string()),
         // Explicit: servers differ on whether an absent workspace means "0" or every workspace.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use async_trait::async_trait;
 
 use crate::api::{NotebookListQuery, NotebookStatus};
-use crate::resources::notebook::NotebookBackend;
+use crate::resources::backend::Backend;
 use crate::resources::notebook_model::DEFAULT_WORKSPACE_ID;
 use crate::resources::notebook_validate::{check_image_id, check_name, check_workspace_id};
 use crate::tf::validate;
@@ -140,7 +140,7 @@ pub fn schema() -> Schema {
 }
 
 #[async_trait]
-impl<D: NotebookBackend> DataSource<D> for NotebooksDataSource {
+impl<D: Backend> DataSource<D> for NotebooksDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -167,7 +167,11 @@ impl<D: NotebookBackend> DataSource<D> for NotebooksDataSource {
             feature: string_filter(config, "feature"),
             ..Default::default()
         };
-        let found = match client(ctx).list_notebooks_all_pages(&query).await {
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::failed(d),
+        };
+        let found = match client.list_notebooks_all_pages(&query).await {
             Ok(v) => v,
             Err(e) => {
                 let filters = describe_filters(&[

@@ -217,8 +217,5 @@ async fn put_settings(State(s): State<Shared>, body: Bytes) -> Response {
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let mut settings = s.settings();
-    settings.apply(&patch);
-    s.set_settings(settings);
-    json(&settings)
+    json(&s.update_settings(&patch))
 }

@@ -42,6 +42,13 @@ impl AppState {
         *write(&self.settings) = s;
     }
 
+    /// Apply a partial change atomically; returns the new settings.
+    pub fn update_settings(&self, patch: &crate::emulator::settings::SettingsPatch) -> Settings {
+        let mut g = write(&self.settings);
+        g.apply(patch);
+        *g
+    }
+
     pub fn now(&self) -> i64 {
         self.clock.now_ms()
     }

@@ -17,6 +17,7 @@ use crate::tf::{
     Attribute, Block, Diagnostic, Diagnostics, NestedBlock, PlanResult, Schema, Type, Value,
 };
 
+use super::backend::Backend;
 use super::notebook_model::{DesiredState, NotebookModel, DEFAULT_WORKSPACE_ID};
 use super::notebook_plan::{adjust_plan, validate_config};
 use super::notebook_state::{computed_attributes, STABLE_COMPUTED};
@@ -272,18 +273,11 @@ const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 const DEFAULT_UPDATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 const DEFAULT_DELETE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
-/// What the notebook resource needs from the configured provider.
-pub trait NotebookBackend: Send + Sync + 'static {
-    fn client(&self) -> &Client;
-    /// The provider-wide `enable_force_new`, the default of the resource's attribute.
-    fn enable_force_new(&self) -> bool;
-}
-
 /// `modelarts_notebook`.
 pub struct NotebookResource;
 
 #[async_trait]
-impl<D: NotebookBackend> Resource<D> for NotebookResource {
+impl<D: Backend> Resource<D> for NotebookResource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -306,7 +300,7 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
             ctx.prior,
             ctx.config,
             plan,
-            ctx.provider.map(NotebookBackend::enable_force_new),
+            ctx.provider.map(Backend::enable_force_new),
         );
     }
 
@@ -316,7 +310,10 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
         if diags.has_errors() {
             return ApplyResult::failed(diags);
         }
-        let client = client(ctx);
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::failed(d),
+        };
         let planned = planned_model(ctx, &req.planned);
         let deadline =
             Deadline::after(timeout_of(&planned.timeouts.create, DEFAULT_CREATE_TIMEOUT));
@@ -357,7 +354,11 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
         let Some(id) = prior.id.clone() else {
             return ReadResult::failed(Diagnostic::error("Notebook state has no id", "The stored state of this notebook has no id; remove it from state with `terraform state rm`."));
         };
-        match client(ctx).show_notebook(&id).await {
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::failed(d),
+        };
+        match client.show_notebook(&id).await {
             Ok(nb) if nb.status != Some(NotebookStatus::Deleted) => {
                 ReadResult::ok(state_of(&nb, &prior))
             }
@@ -373,7 +374,10 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
         if diags.has_errors() {
             return ApplyResult::failed(diags);
         }
-        let client = client(ctx);
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::failed(d),
+        };
         let prior = NotebookModel::from_value(&req.prior);
         let planned = planned_model(ctx, &req.planned);
         let Some(id) = prior.id.clone() else {
@@ -390,14 +394,7 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
             planned.allow_stop_for_update || planned.desired_state == DesiredState::Stopped;
         let outcome = async {
             if plan.needs_put() {
-                apply_put(
-                    &client,
-                    &id,
-                    &plan,
-                    planned.allow_stop_for_update,
-                    &deadline,
-                )
-                .await?;
+                apply_put(&client, &id, &plan, may_stop, &deadline).await?;
             }
             converge(&client, &id, planned.desired_state, &deadline).await
         };
@@ -420,7 +417,11 @@ impl<D: NotebookBackend> Resource<D> for NotebookResource {
             return Diagnostics::new();
         };
         let timeout = timeout_of(&prior.timeouts.delete, DEFAULT_DELETE_TIMEOUT);
-        match delete_and_wait(&client(ctx), &id, timeout).await {
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        match delete_and_wait(&client, &id, timeout).await {
             Ok(()) => Diagnostics::new(),
             Err(e) => api_error(&format!("Deleting notebook {id} failed"), &e).into(),
         }
@@ -504,15 +505,20 @@ impl Deadline {
     }
 }
 
-fn client<D: NotebookBackend>(ctx: &Ctx<D>) -> Client {
-    ctx.provider()
-        .client()
-        .with_cancellation(ctx.cancel_token().clone())
+/// The provider's client, bound to this operation's cancellation (Terraform's Stop).
+fn client<D: Backend>(ctx: &Ctx<D>) -> Result<Client, Diagnostic> {
+    match ctx.provider().client() {
+        Ok(c) => Ok(c.with_cancellation(ctx.cancel_token().clone())),
+        Err(e) => Err(Diagnostic::error(
+            "Invalid ModelArts client configuration",
+            e.to_string(),
+        )),
+    }
 }
 
 /// The planned model with `enable_force_new` resolved: it is unknown in a plan made before the provider was
 /// configured, and then takes the provider's setting.
-fn planned_model<D: NotebookBackend>(ctx: &Ctx<D>, planned: &Value) -> NotebookModel {
+fn planned_model<D: Backend>(ctx: &Ctx<D>, planned: &Value) -> NotebookModel {
     let mut m = NotebookModel::from_value(planned);
     if planned.get_attr("enable_force_new").is_unknown() {
         m.enable_force_new = ctx.provider().enable_force_new();
@@ -701,3 +707,7 @@ async fn delete_and_wait(client: &Client, id: &str, timeout: Duration) -> Result
     }
     client.wait_for_gone(id, deadline.remaining(), None).await
 }
+
+#[cfg(test)]
+#[path = "notebook_apply_tests.rs"]
+mod tests;

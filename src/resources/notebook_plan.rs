@@ -2,11 +2,11 @@
 //! and computed values that are known in advance).
 
 use crate::tf::plan::PlanResult;
-use crate::tf::{AttributePath, Diagnostics, Value};
+use crate::tf::{AttributePath, Diagnostics, PathStep, Value};
 
 use super::notebook::IMMUTABLE_HINT;
 use super::notebook_model::{DesiredState, NotebookModel};
-use super::notebook_state::config_view;
+use super::notebook_state::{computed_attributes, config_view, STABLE_COMPUTED};
 use super::notebook_update::plan_update;
 use super::notebook_validate::validate;
 
@@ -46,8 +46,45 @@ pub fn adjust_plan(
         return;
     }
     check_storage(prior, plan);
+    keep_prior_computed(prior, config, plan);
     unknown_where_changed(prior, plan);
     warn_about_stop(prior, plan);
+}
+
+/// Computed values the update cannot change keep their prior value instead of "known after apply": all of them
+/// when the update makes no API call that changes the notebook (only `timeouts` or provider-side settings
+/// changed), else the stable ones that are null (they stay null: e.g. no pool, no dedicated storage).
+fn keep_prior_computed(prior: &Value, config: &Value, plan: &mut PlanResult) {
+    let before = NotebookModel::from_value(prior);
+    let after = NotebookModel::from_value(&plan.planned);
+    let update = plan_update(&before, &after);
+    // A value still unknown in the configuration may turn out to be a change.
+    let api_change =
+        update.needs_put() || update.desired_state_changed || !config.is_wholly_known();
+    let computed: Vec<String> = computed_attributes().into_iter().map(|a| a.name).collect();
+    for path in plan.planned.unknown_paths() {
+        let Some(prior_value) = prior.get_path(&path) else {
+            continue;
+        };
+        let (is_computed, stable) = match path.steps.as_slice() {
+            [PathStep::Attr(a)] => (computed.contains(a), STABLE_COMPUTED.contains(&a.as_str())),
+            [PathStep::Attr(v), PathStep::Index(0), PathStep::Attr(a)] if v == "volume" => {
+                let c = matches!(a.as_str(), "uri" | "id" | "mount_path" | "status" | "size");
+                (c, c && a != "size")
+            }
+            [PathStep::Attr(e), PathStep::Index(_), PathStep::Attr(a)] if e == "endpoint" => {
+                (a == "uri", false)
+            }
+            _ => (false, false),
+        };
+        if !is_computed {
+            continue;
+        }
+        if !api_change || (stable && prior_value.is_null()) {
+            let kept = prior_value.clone();
+            plan.set(&path, kept);
+        }
+    }
 }
 
 fn plan_force_new(prior: &Value, config: &Value, plan: &mut PlanResult, provider: Option<bool>) {

@@ -1,76 +1,10 @@
 //! Plan tests: the shared engine plus the notebook's plan hook, checked against Terraform core's plan rules.
 
-use super::super::notebook::{schema, TYPE_NAME};
+use super::super::notebook::TYPE_NAME;
 use super::super::notebook_model::*;
+use super::super::notebook_test_util::{config_of, run};
 use super::*;
-use crate::tf::conform::check_planned;
-use crate::tf::plan::{config_projection, plan, PlanInput};
-use crate::tf::{Block, Severity};
-
-/// Terraform core's ProposedNewState: config for non-computed, else config if set, else prior.
-fn proposed(block: &Block, prior: &Value, config: &Value) -> Value {
-    let Value::Object(_) = config else {
-        return config.clone();
-    };
-    let mut out = config.clone();
-    for a in &block.attributes {
-        let c = config.get_attr(&a.name);
-        let v = if a.computed && c.is_null() {
-            prior.get_attr(&a.name).clone()
-        } else {
-            c.clone()
-        };
-        out.set_attr(a.name.clone(), v);
-    }
-    for nb in &block.blocks {
-        let (p, c) = (
-            prior.get_attr(&nb.type_name),
-            config.get_attr(&nb.type_name),
-        );
-        let v = match c {
-            Value::List(items) => Value::List(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        proposed(&nb.block, p.elements().get(i).unwrap_or(&Value::Null), e)
-                    })
-                    .collect(),
-            ),
-            Value::Set(items) => Value::set(items.iter().map(|e| {
-                let key = config_projection(&nb.block, e);
-                let pe = p
-                    .elements()
-                    .iter()
-                    .find(|x| config_projection(&nb.block, x) == key);
-                proposed(&nb.block, pe.unwrap_or(&Value::Null), e)
-            })),
-            Value::Object(_) => proposed(&nb.block, p, c),
-            other => other.clone(),
-        };
-        out.set_attr(nb.type_name.clone(), v);
-    }
-    out
-}
-
-fn run(prior: &Value, config: &Value, provider_force_new: Option<bool>) -> PlanResult {
-    let block = schema().block;
-    let prop = proposed(&block, prior, config);
-    let input = PlanInput {
-        schema: &block,
-        prior,
-        proposed: &prop,
-        config,
-        replace_allowed: true,
-        default_immutable_hint: None,
-    };
-    let mut result = plan(&input);
-    adjust_plan(prior, config, &mut result, provider_force_new);
-    let check = check_planned(&block, prior, config, &result.planned, TYPE_NAME);
-    assert!(check.is_empty(), "invalid plan: {check}");
-    assert!(result.planned.check_type(&block.value_type()).is_ok());
-    result
-}
+use crate::tf::Severity;
 
 /// The state of a RUNNING notebook as read from the API.
 fn state_model() -> NotebookModel {
@@ -106,34 +40,6 @@ fn state_model() -> NotebookModel {
         },
         ..Default::default()
     }
-}
-
-/// The configuration that produced `m`: computed-only values null, optional+computed ones as written.
-fn config_of(m: &NotebookModel) -> Value {
-    let mut v = m.to_value();
-    for a in super::super::notebook_state::computed_attributes() {
-        v.set_attr(a.name, Value::Null);
-    }
-    v.set_attr("id", Value::Null);
-    v.set_attr("enable_force_new", Value::Null);
-    v.set_path(
-        &AttributePath::root("volume").index(0).attr("mount_path"),
-        Value::Null,
-    )
-    .unwrap();
-    v.set_path(
-        &AttributePath::root("volume").index(0).attr("status"),
-        Value::Null,
-    )
-    .unwrap();
-    for i in 0..m.endpoints.len() {
-        v.set_path(
-            &AttributePath::root("endpoint").index(i as i64).attr("uri"),
-            Value::Null,
-        )
-        .unwrap();
-    }
-    v
 }
 
 fn at(name: &str) -> AttributePath {
@@ -420,4 +326,59 @@ fn validation_reports_paths_on_values() {
         paths,
         vec!["custom_spec", "custom_spec", "custom_spec[0].cpu"]
     );
+}
+
+#[test]
+fn schema_passes_terraform_rules_and_is_served() {
+    let s = super::super::notebook::schema();
+    let diags = s.block.check(&AttributePath::empty());
+    assert!(diags.is_empty(), "{diags}");
+    let server =
+        crate::tf::ProviderServer::new(crate::provider::ModelArtsProvider::with_env(|_| None));
+    let resp =
+        futures::executor::block_on(crate::tf::protocol::ProviderService::get_schema(&server));
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert!(resp.resource_schemas.contains_key(TYPE_NAME));
+}
+
+#[test]
+fn provider_side_changes_keep_every_computed_value() {
+    let prior = state_model().to_value();
+    let mut m = state_model();
+    m.timeouts.update = Some("45m".into());
+    m.allow_stop_for_update = false;
+    let r = run(&prior, &config_of(&m), Some(false));
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert!(
+        r.planned.is_wholly_known(),
+        "{:?}",
+        r.planned.unknown_paths()
+    );
+    for name in [
+        "status",
+        "updated_at",
+        "lease",
+        "action_progress",
+        "fail_reason",
+        "pool_name",
+    ] {
+        assert_eq!(r.get(&at(name)), prior.get_attr(name), "{name}");
+    }
+}
+
+#[test]
+fn stable_null_computed_values_stay_null_on_update() {
+    let prior = state_model().to_value();
+    let mut m = state_model();
+    m.name = "nb-3".into();
+    let r = run(&prior, &config_of(&m), Some(false));
+    assert!(r.get(&at("pool_name")).is_null());
+    assert!(r
+        .get(&AttributePath::root("volume").index(0).attr("uri"))
+        .is_null());
+    assert!(r
+        .get(&AttributePath::root("volume").index(0).attr("status"))
+        .is_null());
+    assert!(r.get(&at("updated_at")).is_unknown());
+    assert!(r.get(&at("fail_reason")).is_unknown());
 }
