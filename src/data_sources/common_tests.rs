@@ -214,3 +214,33 @@ async fn flavor_paging_gives_up_on_endless_paging() {
     .unwrap_err();
     assert!(e.to_string().contains("paging did not end"), "{e}");
 }
+
+#[tokio::test]
+async fn the_provider_serves_the_four_data_sources_with_valid_schemas() {
+    use crate::provider::{ModelArtsProvider, ProviderConfig};
+    use crate::tf::protocol::ProviderService;
+    let mut names: Vec<String> = crate::data_sources::all::<ProviderConfig>()
+        .iter()
+        .map(|d| {
+            let diags = d.schema().block.check(&AttributePath::empty());
+            assert!(diags.is_empty(), "{}: {diags}", d.type_name());
+            d.type_name().to_string()
+        })
+        .collect();
+    names.sort();
+    let want = [
+        "modelarts_notebook",
+        "modelarts_notebook_flavors",
+        "modelarts_notebook_images",
+        "modelarts_notebooks",
+    ];
+    assert_eq!(names, want);
+    let server = crate::tf::ProviderServer::new(ModelArtsProvider::with_env(|_| None));
+    assert!(
+        server.schema_diagnostics().is_empty(),
+        "{}",
+        server.schema_diagnostics()
+    );
+    let served = server.get_schema().await.data_source_schemas;
+    assert_eq!(served.keys().cloned().collect::<Vec<_>>(), want);
+}
