@@ -10,6 +10,7 @@ mod data_source_support;
 mod debug_mode;
 mod harness;
 mod notebook_drift;
+mod notebook_failures;
 mod notebook_lifecycle;
 mod notebook_plan_errors;
 mod notebook_running;

@@ -1065,3 +1065,31 @@ async fn accepts_sdk_signed_vectors() {
         "only {verified} vectors reached authentication"
     );
 }
+
+/// Debug output of a running emulator shows no secret: not the SK, the notebook token or request tokens.
+#[tokio::test(start_paused = true)]
+async fn debug_output_hides_secrets() {
+    let mut creds = Credentials::demo();
+    creds.add_token("iam-token-secret", &Caller::demo().project, None, None);
+    let api = Api::new(Emulator::builder().credentials(creds).build().unwrap());
+    let nb = api.create("nb", json!({})).await;
+    let token = nb.body["token"].as_str().unwrap().to_string();
+    let req = http::Request::builder()
+        .uri(format!("/v1/{}/notebooks", Caller::demo().project))
+        .header("x-auth-token", "iam-token-secret")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(api.raw(req).await.status, 200);
+    let debug = format!("{:?}", api.em);
+    for secret in [
+        modelarts::emulator::demo::SECRET_KEY,
+        token.as_str(),
+        "iam-token-secret",
+    ] {
+        assert!(!debug.contains(secret), "Debug output leaks {secret}");
+    }
+    assert!(api.em.journal().iter().all(|e| e
+        .headers
+        .get("x-auth-token")
+        .map_or(true, |v| v == "<redacted>")));
+}

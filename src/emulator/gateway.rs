@@ -49,16 +49,7 @@ pub async fn gateway(State(s): State<Shared>, req: Request, next: Next) -> Respo
             tokio::time::sleep(std::time::Duration::from_millis(f.delay_ms)).await;
         }
     }
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = parts.headers.clone();
     let query = parts.uri.query().unwrap_or("").to_string();
     let mut response = match fault.as_ref().map(|f| f.action) {
         _ if body_error.is_some() => body_error

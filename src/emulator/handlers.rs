@@ -31,13 +31,17 @@ pub fn json<T: Serialize>(v: &T) -> Response {
             body,
         )
             .into_response(),
-        Err(e) => ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "ModelArts.6102",
-            format!("cannot render: {e}"),
-        )
-        .into_response(),
+        Err(e) => render_error(e),
     }
+}
+
+fn render_error(e: serde_json::Error) -> Response {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "ModelArts.6102",
+        format!("cannot render: {e}"),
+    )
+    .into_response()
 }
 
 /// The API routes under `/v1/{project_id}`. Literal paths (`all`, `flavors`) win over `{id}`.
@@ -76,7 +80,15 @@ async fn show(
     Extension(who): Who,
     Path((_, id)): Path<(String, String)>,
 ) -> Res {
-    s.read_notebook(&who, &id, |nb, now| json(&view::notebook(nb, now)))
+    s.read_notebook(&who, &id, |nb, now| match view::notebook_json(nb, now) {
+        Ok(body) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Err(e) => render_error(e),
+    })
 }
 
 async fn list(State(s): State<Shared>, Extension(who): Who, RawQuery(q): RawQuery) -> Res {

@@ -34,26 +34,34 @@ pub struct JournalEntry {
 }
 
 /// What the gateway captures before the response is known; rendered lazily so recording stays cheap.
-#[derive(Debug, Clone)]
+/// Not `Debug`: the headers are unredacted until rendering.
+#[derive(Clone)]
 pub struct RawEntry {
     pub time_ms: i64,
     pub request_id: String,
     pub method: String,
     pub path: String,
     pub query: String,
-    pub headers: Vec<(String, String)>,
+    pub headers: http::HeaderMap,
     pub body: Bytes,
     pub status: u16,
     pub error_code: Option<String>,
     pub fault: Option<String>,
 }
 
-#[derive(Debug)]
 pub struct Journal {
     inner: Mutex<Inner>,
 }
 
-#[derive(Debug)]
+/// Entries hold raw headers (tokens included), so Debug shows only the size.
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("entries", &self.len())
+            .finish()
+    }
+}
+
 struct Inner {
     next_seq: u64,
     capacity: usize,
@@ -108,8 +116,9 @@ fn lock(m: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
 
 fn render(seq: u64, e: RawEntry) -> JournalEntry {
     let mut headers = serde_json::Map::new();
-    for (k, v) in e.headers {
-        let v = redact(&k, &v);
+    for (k, v) in e.headers.iter() {
+        let k = k.as_str().to_string();
+        let v = redact(&k, &String::from_utf8_lossy(v.as_bytes()));
         match headers.get_mut(&k) {
             Some(Value::String(prev)) => {
                 prev.push_str(", ");
@@ -167,15 +176,15 @@ mod tests {
             method: "PUT".into(),
             path: "/p".into(),
             query: String::new(),
-            headers: vec![
-                (
-                    "authorization".into(),
-                    "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abcd".into(),
-                ),
-                ("x-security-token".into(), "secret".into()),
-                ("accept".into(), "a".into()),
-                ("accept".into(), "b".into()),
-            ],
+            headers: {
+                let mut h = http::HeaderMap::new();
+                let auth = "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abcd";
+                h.append("authorization", auth.parse().unwrap());
+                h.append("x-security-token", "secret".parse().unwrap());
+                h.append("accept", "a".parse().unwrap());
+                h.append("accept", "b".parse().unwrap());
+                h
+            },
             body: Bytes::from(body.to_string()),
             status: 200,
             error_code: None,

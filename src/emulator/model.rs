@@ -117,6 +117,24 @@ pub struct Pending {
     pub since_ms: i64,
 }
 
+/// The serialised NotebookResp of a notebook in a stable state, so repeated reads skip rendering.
+/// It is derived data: it never takes part in equality and is neither persisted nor printed.
+#[derive(Clone, Default)]
+pub struct RenderCache(pub std::sync::OnceLock<axum::body::Bytes>);
+
+impl PartialEq for RenderCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for RenderCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The rendering holds the notebook token.
+        f.write_str("RenderCache")
+    }
+}
+
 /// A stored notebook instance. This is also the state-file format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notebook {
@@ -153,6 +171,8 @@ pub struct Notebook {
     pub ip: String,
     pub create_at: i64,
     pub update_at: i64,
+    #[serde(skip)]
+    pub rendered: RenderCache,
 }
 
 /// Outcome of bringing a notebook up to date.
@@ -177,6 +197,24 @@ impl Notebook {
 
     /// Apply every transition due by `now`, including auto-stop when the lease has run out.
     pub fn settle(&mut self, now: i64, transition_ms: u64) -> Settled {
+        let changed = self.settle_inner(now, transition_ms);
+        if changed != Settled::Unchanged {
+            self.invalidate();
+        }
+        changed
+    }
+
+    /// Forget the cached rendering; every mutable access does this.
+    pub fn invalidate(&mut self) {
+        self.rendered = RenderCache::default();
+    }
+
+    /// Whether the rendering depends only on the stored state (not on the clock).
+    pub fn is_stable(&self) -> bool {
+        self.pending.is_none() && self.volume.resizing_until.is_none()
+    }
+
+    fn settle_inner(&mut self, now: i64, transition_ms: u64) -> Settled {
         let mut changed = Settled::Unchanged;
         if self.volume.resizing_until.is_some_and(|t| now >= t) {
             self.volume.resizing_until = None;
@@ -322,7 +360,9 @@ impl Store {
             self.notebooks.remove(id);
             return Err(codes::not_found());
         }
-        self.notebooks.get_mut(id).ok_or_else(codes::not_found)
+        let nb = self.notebooks.get_mut(id).ok_or_else(codes::not_found)?;
+        nb.invalidate();
+        Ok(nb)
     }
 
     /// Read-only look-up; fails with `NeedsSettle` semantics by returning None when a write is required.

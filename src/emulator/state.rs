@@ -159,6 +159,7 @@ impl AppState {
                 return Err(codes::not_found());
             }
             let nb = store.notebooks.get_mut(id).ok_or_else(codes::not_found)?;
+            nb.invalidate();
             model::force_status(
                 nb,
                 status,
@@ -259,5 +260,6 @@ fn new_notebook(ctx: &Ctx<'_>, n: NewNotebook) -> Notebook {
         ip,
         create_at: now,
         update_at: now,
+        rendered: model::RenderCache::default(),
     }
 }

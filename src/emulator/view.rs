@@ -151,6 +151,19 @@ fn affinity_rule(r: &crate::emulator::model::AffinityRule) -> api::AffinityRule 
     }
 }
 
+/// The NotebookResp of `nb` at `now` as JSON bytes, cached while the notebook is in a stable state.
+pub fn notebook_json(nb: &Notebook, now: i64) -> Result<axum::body::Bytes, serde_json::Error> {
+    if let Some(b) = nb.rendered.0.get() {
+        return Ok(b.clone());
+    }
+    let bytes = axum::body::Bytes::from(serde_json::to_vec(&notebook(nb, now))?);
+    if nb.is_stable() {
+        // A concurrent reader may have filled it first with identical bytes.
+        let _ = nb.rendered.0.set(bytes.clone());
+    }
+    Ok(bytes)
+}
+
 /// The full NotebookResp of `nb` as seen at `now`.
 pub fn notebook(nb: &Notebook, now: i64) -> NotebookResp {
     let img = catalog::image(&nb.image_id).map(image);

@@ -2,6 +2,7 @@
 
 pub mod backend;
 pub mod notebook;
+pub mod notebook_data;
 pub mod notebook_model;
 pub mod notebook_plan;
 pub mod notebook_state;

@@ -201,7 +201,7 @@ fn rule_from_value(v: &Value) -> AffinityRule {
     }
 }
 
-fn custom_spec_value(c: &CustomSpec) -> Value {
+pub(super) fn custom_spec_value(c: &CustomSpec) -> Value {
     Value::object([
         ("cpu", float_value(c.cpu)),
         ("memory", Value::number(c.memory)),
@@ -209,7 +209,7 @@ fn custom_spec_value(c: &CustomSpec) -> Value {
     ])
 }
 
-fn volume_value(v: &Volume) -> Value {
+pub(super) fn volume_value(v: &Volume) -> Value {
     Value::object([
         ("category", Value::string(v.category.clone())),
         ("ownership", Value::string(v.ownership.clone())),
@@ -221,7 +221,7 @@ fn volume_value(v: &Volume) -> Value {
     ])
 }
 
-fn endpoint_value(e: &Endpoint) -> Value {
+pub(super) fn endpoint_value(e: &Endpoint) -> Value {
     Value::object([
         ("service", Value::string(e.service.clone())),
         ("key_pair_names", string_set(&e.key_pair_names)),
@@ -260,7 +260,7 @@ fn rule_value(r: &AffinityRule, preferred: bool) -> Value {
     Value::object(attrs)
 }
 
-fn affinity_value(a: &Affinity) -> Value {
+pub(super) fn affinity_value(a: &Affinity) -> Value {
     Value::object([
         (
             "required",
