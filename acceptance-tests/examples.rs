@@ -15,24 +15,7 @@ use crate::harness::{required_providers_block, run_with_timeout, Harness, Output
 /// Resource (`resource.TYPE`) and data source (`data.TYPE`) types the examples use before the provider serves
 /// them, with the example directories that wait for them. The test fails when an entry here is served (remove
 /// it: its examples are then validated) or when an example uses an unserved type not listed here.
-const PENDING: &[(&str, &[&str])] = &[
-    (
-        "data.modelarts_notebook",
-        &["data-sources/modelarts_notebook"],
-    ),
-    (
-        "data.modelarts_notebooks",
-        &["data-sources/modelarts_notebooks"],
-    ),
-    (
-        "data.modelarts_notebook_flavors",
-        &["data-sources/modelarts_notebook_flavors"],
-    ),
-    (
-        "data.modelarts_notebook_images",
-        &["data-sources/modelarts_notebook_images"],
-    ),
-];
+const PENDING: &[(&str, &[&str])] = &[];
 
 fn repo_examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")

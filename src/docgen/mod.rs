@@ -275,7 +275,7 @@ fn object_page(
     let source = if tmpl.is_file() {
         generated_notice(&body, &tmpl, root)
     } else {
-        generated_notice(&body, Path::new("(default template)"), Path::new(""))
+        generated_notice(&body, Path::new(&example_dir), Path::new(""))
     };
     Ok(Page {
         path: Path::new("docs")
