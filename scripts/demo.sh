@@ -107,7 +107,7 @@ show 'Installing|Installed|initialized'
 
 section "terraform apply: create a notebook"
 tf apply -auto-approve -input=false -no-color
-show 'will be created|Creat|Apply complete|^[a-z_]+ = '
+show 'will be created|Creating\.\.\.|Creation complete|Apply complete|^[a-z_]+ = '
 
 section "Change the name and grow the storage"
 cat >terraform.tfvars <<'TFVARS'
