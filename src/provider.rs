@@ -22,7 +22,7 @@ fn resources() -> Vec<Arc<dyn Resource<ProviderConfig>>> {
 
 /// The data sources this provider serves. Data source modules register here.
 fn data_sources() -> Vec<Arc<dyn DataSource<ProviderConfig>>> {
-    vec![]
+    crate::data_sources::all()
 }
 
 /// The gRPC-facing service for this provider (reads `HW_*` environment variables at Configure).
