@@ -15,10 +15,12 @@
 //! - [`api`]: the ModelArts wire types and AK/SK signing; the only code the client and the emulator share.
 //! - [`emulator`]: the local ModelArts notebook API (state machine, validation, control plane for tests).
 //! - [`logging`]: hclog-compatible log lines on stderr, with secret redaction; usable from every layer.
+//! - [`docgen`]: the Terraform Registry docs generator behind `make docs` (reads the schemas, not used at run time).
 
 pub mod api;
 pub mod client;
 pub mod data_sources;
+pub mod docgen;
 pub mod emulator;
 pub mod logging;
 pub mod provider;

@@ -139,7 +139,7 @@ where
             return Ok(items);
         }
         items.extend(data);
-        if total.is_none_or(|t| items.len() as i64 >= t) {
+        if total.map_or(true, |t| items.len() as i64 >= t) {
             return Ok(items);
         }
     }
