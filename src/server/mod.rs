@@ -8,6 +8,7 @@ pub mod convert;
 pub mod grpc;
 pub mod handshake;
 pub mod listener;
+pub mod logging;
 pub mod plugin_services;
 pub mod proto;
 pub mod tls;
@@ -92,7 +93,7 @@ pub fn serve(
     mode: Mode,
     service: impl FnOnce() -> Arc<dyn ProviderService>,
 ) -> Result<(), ServeError> {
-    grpc::install_panic_hook();
+    logging::install_panic_hook();
     let launch = prepare(&mode)?;
     let bound = BoundListener::bind().map_err(ServeError::Listen)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -103,7 +104,7 @@ pub fn serve(
     let result = runtime.block_on(run(mode, launch, bound, service));
     // A call stuck past the grace period must not keep the process alive (Terraform would SIGKILL it).
     runtime.shutdown_timeout(RUNTIME_DRAIN);
-    crate::log_debug!(module: "server", "plugin exited");
+    crate::log_debug!(module: "server", "provider stopped");
     result
 }
 
@@ -140,7 +141,7 @@ async fn run(
                 .map_err(ServeError::Announce)?;
         }
     }
-    crate::log_debug!(module: "server", "plugin started", network = network, address = address, tls = cert_der.is_some());
+    crate::log_debug!(module: "server", "provider serving", network = network, address = address, tls = cert_der.is_some());
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health
