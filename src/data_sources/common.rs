@@ -1,6 +1,6 @@
-//! What the data sources share: the notebook attributes (derived from the resource schema), the notebook
-//! value (the resource's response mapping), filter reading, validators, paging of flavor lists and the
-//! diagnostics for failed API calls.
+//! What the data sources share: the notebook attributes and values (the resource's, from
+//! `resources::notebook_data`), filter reading, validators, paging of flavor lists and the diagnostics for
+//! failed API calls.
 
 use std::fmt::Display;
 use std::future::Future;
@@ -8,87 +8,20 @@ use std::future::Future;
 use crate::api::{FlavorPage, NotebookFlavor, NotebookResp};
 use crate::client::{Client, ClientError};
 use crate::resources::backend::Backend;
-use crate::resources::notebook as resource;
+use crate::resources::notebook_data;
 use crate::resources::notebook_model::NotebookModel;
 use crate::resources::notebook_validate::Problem;
 use crate::tf::validate::{self, Validator};
-use crate::tf::{Attribute, Ctx, Diagnostic, NestedBlock, Nesting, Type, Value};
-
-/// Resource attributes the data sources leave out: inputs that only steer the resource's lifecycle, and
-/// `hooks`, which the API never returns (notebook-api.md §3.3).
-pub const RESOURCE_ONLY: &[&str] = &[
-    "desired_state",
-    "allow_stop_for_update",
-    "enable_force_new",
-    "timeouts",
-    "hooks",
-];
+use crate::tf::{Attribute, Ctx, Diagnostic, Type, Value};
 
 /// The sensitive notebook attribute. `modelarts_notebooks` moves it out of the list elements into a
 /// sensitive map, because protocol 5 marks whole attributes only: a sensitive `notebooks` list could not
 /// be used in `for_each` or shown in plans.
 pub const TOKEN: &str = "token";
 
-fn block_description(name: &str) -> &'static str {
-    match name {
-        "custom_spec" => {
-            "The custom specification of a notebook in a dedicated pool (`cpu` cores, `memory` in MiB, \
-             `gpu`); empty when the notebook runs on a flavor."
-        }
-        "volume" => {
-            "The storage, one element: `category`, `ownership`, `size` (GB), `uri`, `id`, `mount_path` \
-             and `status`."
-        }
-        "endpoint" => {
-            "Remote access: `service`, `key_pair_names`, `allowed_access_ips` and the `uri` to connect to."
-        }
-        "affinity" => {
-            "Node affinity in a dedicated pool: `required` and `preferred` rules with `key`, `operator`, \
-             `values` (and `weight` for preferred rules)."
-        }
-        _ => "As in the `modelarts_notebook` resource.",
-    }
-}
-
-/// The value type of a resource block, as a data source attribute holds it.
-fn block_type(b: &NestedBlock) -> Type {
-    let inner = b.block.value_type();
-    match b.nesting {
-        Nesting::Single | Nesting::Group => inner,
-        Nesting::List => Type::list(inner),
-        Nesting::Set => Type::set(inner),
-        Nesting::Map => Type::map(inner),
-    }
-}
-
-/// The notebook attributes, all computed: the `modelarts_notebook` resource's names, types, descriptions
-/// and sensitivity, its blocks turned into attributes of the same type (data sources cannot fill blocks).
+/// The notebook attributes, all computed: the resource's (see `resources::notebook_data`).
 pub fn notebook_attributes() -> Vec<Attribute> {
-    let block = resource::schema().block;
-    let attrs = block
-        .attributes
-        .iter()
-        .filter(|a| !RESOURCE_ONLY.contains(&a.name.as_str()))
-        .map(|a| {
-            let c = Attribute::new(a.name.clone(), a.ty.clone())
-                .computed()
-                .description(a.description.clone());
-            if a.sensitive {
-                c.sensitive()
-            } else {
-                c
-            }
-        });
-    let blocks = block
-        .blocks
-        .iter()
-        .filter(|b| !RESOURCE_ONLY.contains(&b.type_name.as_str()))
-        .map(|b| {
-            Attribute::new(b.type_name.clone(), block_type(b))
-                .computed()
-                .description(block_description(&b.type_name))
-        });
-    attrs.chain(blocks).collect()
+    notebook_data::data_source_attributes()
 }
 
 /// The object type of one element of the `notebooks` list: every notebook attribute but the token.
@@ -102,15 +35,9 @@ pub fn notebook_item_type() -> Type {
     )
 }
 
-/// A notebook as the resource maps it, without the resource-only attributes.
+/// A notebook as the resource maps it, with the attributes of [`notebook_attributes`].
 pub fn notebook_value(resp: &NotebookResp) -> Value {
-    match NotebookModel::from_resp(resp, false).to_value() {
-        Value::Object(mut m) => {
-            m.retain(|k, _| !RESOURCE_ONLY.contains(&k.as_str()));
-            Value::Object(m)
-        }
-        other => other,
-    }
+    notebook_data::data_source_value(&NotebookModel::from_resp(resp, false))
 }
 
 /// One element of the `notebooks` list: [`notebook_value`] without the token.
@@ -212,7 +139,7 @@ where
             return Ok(items);
         }
         items.extend(data);
-        if total.is_none_or(|t| items.len() as i64 >= t) {
+        if total.map_or(true, |t| items.len() as i64 >= t) {
             return Ok(items);
         }
     }

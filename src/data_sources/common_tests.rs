@@ -7,6 +7,16 @@ use super::*;
 use crate::api::FlavorPage;
 use crate::tf::{AttributePath, Diagnostics};
 
+/// Resource attributes the data sources leave out: inputs that only steer the resource's lifecycle, and
+/// `hooks`, which the API never returns (notebook-api.md §3.3).
+const RESOURCE_ONLY: &[&str] = &[
+    "desired_state",
+    "allow_stop_for_update",
+    "enable_force_new",
+    "timeouts",
+    "hooks",
+];
+
 fn full() -> NotebookResp {
     serde_json::from_value(serde_json::json!({
         "id": "1e5bd3b4-1ce0-4bbb-ba4a-8b18b6a8f5c6",

@@ -269,17 +269,19 @@ impl<D: Backend> DataSource<D> for FlavorsDataSource {
         let keep = |f: &&NotebookFlavor| {
             // The switchable endpoint has no category filter; the flavor list applied it already.
             f.id.as_deref().is_some_and(|id| !id.is_empty())
-                && category.as_deref().is_none_or(|c| {
+                && category.as_deref().map_or(true, |c| {
                     f.category
                         .as_deref()
                         .is_some_and(|fc| fc.eq_ignore_ascii_case(c))
                 })
-                && arch.as_deref().is_none_or(|a| {
+                && arch.as_deref().map_or(true, |a| {
                     f.arch
                         .as_deref()
                         .is_some_and(|fa| fa.eq_ignore_ascii_case(a))
                 })
-                && name.as_deref().is_none_or(|n| f.name.as_deref() == Some(n))
+                && name
+                    .as_deref()
+                    .map_or(true, |n| f.name.as_deref() == Some(n))
                 && !(exclude_sold_out && f.sold_out == Some(true))
         };
         let kept: Vec<&NotebookFlavor> = listed.iter().filter(keep).collect();

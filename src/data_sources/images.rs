@@ -189,7 +189,7 @@ impl<D: Backend> DataSource<D> for ImagesDataSource {
             .filter(|i| i.id.as_deref().is_some_and(|id| !id.is_empty()))
             .filter(|i| fuzzy || name.is_none() || i.name == name)
             .filter(|i| {
-                cpu_arch.as_deref().is_none_or(|a| {
+                cpu_arch.as_deref().map_or(true, |a| {
                     i.arch
                         .as_deref()
                         .is_some_and(|ia| ia.eq_ignore_ascii_case(a))

@@ -1,7 +1,7 @@
 //! Terraform data sources of the ModelArts provider: one notebook, notebook lists, flavors and images.
 //!
-//! Notebook attributes are not declared here: they are derived from the `modelarts_notebook` resource
-//! schema and filled by the resource's own response mapping (see [`common`]), so the two never drift.
+//! Notebook attributes are not declared here: schema and values come from `resources::notebook_data`, the
+//! resource's own response mapping, and a test checks them against the resource schema so the two never drift.
 
 pub mod common;
 pub mod flavors;
