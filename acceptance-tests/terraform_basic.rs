@@ -94,7 +94,7 @@ fn saved_plan_json_carries_the_provider_config() {
     assert!(
         plan["resource_changes"]
             .as_array()
-            .is_none_or(Vec::is_empty),
+            .map_or(true, Vec::is_empty),
         "{plan}"
     );
 }
