@@ -17,12 +17,12 @@ use crate::tf::{
 
 /// The resources this provider serves. Resource modules register here.
 fn resources() -> Vec<Arc<dyn Resource<ProviderConfig>>> {
-    vec![]
+    vec![Arc::new(crate::resources::notebook::NotebookResource)]
 }
 
 /// The data sources this provider serves. Data source modules register here.
 fn data_sources() -> Vec<Arc<dyn DataSource<ProviderConfig>>> {
-    vec![]
+    crate::data_sources::all()
 }
 
 /// The gRPC-facing service for this provider (reads `HW_*` environment variables at Configure).
