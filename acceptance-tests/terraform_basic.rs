@@ -81,3 +81,30 @@ fn provider_logs_reach_terraform_log() {
         "unparsed hclog line:\n{text}"
     );
 }
+
+#[test]
+fn saved_plan_json_carries_the_provider_config() {
+    let h = Harness::new();
+    h.write_config("provider \"modelarts\" {}\n");
+    h.init();
+    let plan = h.plan_json();
+    assert!(plan["format_version"].is_string(), "{plan}");
+    let config = &plan["configuration"]["provider_config"]["modelarts"];
+    assert_eq!(config["name"], "modelarts", "{plan}");
+    assert!(
+        plan["resource_changes"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{plan}"
+    );
+}
+
+#[test]
+fn configuration_is_checked_against_our_schema() {
+    let h = Harness::new();
+    h.write_config("provider \"modelarts\" {}\n\ndata \"modelarts_no_such_thing\" \"x\" {}\n");
+    h.init();
+    h.plan_expect_error(
+        r#"Invalid data source[\s\S]*does not support data source\s+"modelarts_no_such_thing""#,
+    );
+}

@@ -13,7 +13,6 @@ use tonic::{Request, Response, Status};
 
 use super::convert::*;
 use super::proto::tfplugin5 as pb;
-use crate::logging::display;
 use crate::tf::protocol::{self as tf, ProviderService};
 
 pub const PANIC_SUMMARY: &str = "Provider internal error";
@@ -342,40 +341,6 @@ impl pb::provider_server::Provider for ProviderGrpc {
         })
         .await
     }
-}
-
-/// Routes panics that escape `catch_unwind` (spawned tasks, the runtime) to the log instead of the default
-/// printer, and always writes them: a panic must leave a trace even when TF_LOG is off.
-pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let text = panic_text(info.payload());
-        let location = info
-            .location()
-            .map(|l| format!("{}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        let backtrace = std::backtrace::Backtrace::capture();
-        let backtrace = match backtrace.status() {
-            std::backtrace::BacktraceStatus::Captured => Some(backtrace.to_string()),
-            _ => None,
-        };
-        crate::logging::write_line(
-            crate::logging::Level::Error,
-            Some("panic"),
-            &format!("panic: {text}"),
-            &[
-                ("location", &location),
-                ("backtrace", &backtrace),
-                ("thread", &display(thread_name())),
-            ],
-        );
-    }));
-}
-
-fn thread_name() -> String {
-    std::thread::current()
-        .name()
-        .unwrap_or("unnamed")
-        .to_owned()
 }
 
 #[cfg(test)]

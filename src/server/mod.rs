@@ -8,6 +8,7 @@ pub mod convert;
 pub mod grpc;
 pub mod handshake;
 pub mod listener;
+pub mod logging;
 pub mod plugin_services;
 pub mod proto;
 pub mod tls;
@@ -92,7 +93,7 @@ pub fn serve(
     mode: Mode,
     service: impl FnOnce() -> Arc<dyn ProviderService>,
 ) -> Result<(), ServeError> {
-    grpc::install_panic_hook();
+    logging::install_panic_hook();
     let launch = prepare(&mode)?;
     let bound = BoundListener::bind().map_err(ServeError::Listen)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
