@@ -102,3 +102,5 @@ clean-tools:
 
 # Targets of the docs/packaging side: docs, docs-check, release.
 include mk/docs.mk mk/release.mk
+# Reliability suite: fuzz, fuzz-ci, soak.
+include mk/reliability.mk
