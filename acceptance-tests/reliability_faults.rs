@@ -94,3 +94,41 @@ fn fleet_create_update_destroy_converge_under_thirty_percent_faults() {
     assert!(state_notebooks(&env.h).is_empty(), "destroy left state");
     eprintln!("reliability: total: {total}");
 }
+
+/// Throttling (or an unavailable service) that outlasts `max_retries`: the apply stops within bounded time
+/// with the server's code in a clear error, creates nothing twice, and the next apply (service back) converges.
+#[test]
+fn throttling_beyond_max_retries_fails_clearly_without_hanging() {
+    let mut env = Env::new();
+    env.provider_setting("max_retries = 2");
+    env.write(&fleet(3, "throttled", "d", &pytorch()));
+    env.h.init();
+    for (status, code) in [(429, "APIGW.0308"), (503, "ModelArts.6101")] {
+        env.emu.clear_faults();
+        let spec = serde_json::json!({"path": "/v1/**", "count": 10_000, "action": "error",
+            "status": status, "error_code": code, "error_msg": "The throttling threshold has been reached."});
+        env.emu
+            .add_fault(serde_json::from_value(spec).unwrap())
+            .unwrap();
+        let started = Instant::now();
+        let out = env.h.run(APPLY);
+        let took = started.elapsed();
+        assert_no_crash(&out);
+        assert_ne!(out.code, 0, "HTTP {status} on every request cannot succeed");
+        assert!(
+            out.stderr.contains(code) && out.stderr.contains(&format!("HTTP {status}")),
+            "the error must carry the server's answer (HTTP {status}, {code}):\n{}",
+            out.stderr
+        );
+        // Three attempts per call with sub-second backoff: far below the harness's hang limit.
+        assert!(
+            took.as_secs() < 60,
+            "HTTP {status}: the apply took {took:?}"
+        );
+        eprintln!("reliability: HTTP {status} beyond max_retries = 2: failed cleanly in {took:?}");
+    }
+    env.emu.clear_faults();
+    assert!(env.emu.notebooks().is_empty(), "a refused create created");
+    env.h.apply();
+    assert_state_is_truth(&env.h, &env.emu, 3);
+}

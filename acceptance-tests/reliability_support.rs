@@ -287,6 +287,28 @@ pub fn converge(h: &Harness, args: &[&str], attempts: usize) -> Vec<Output> {
         let out = h.run(args);
         let ok = out.code == 0;
         assert_no_crash(&out);
+        if !ok {
+            // What made this run fail, for the report: summary and first detail line of each error.
+            let lines: Vec<&str> = out.stderr.lines().map(str::trim).collect();
+            for (i, l) in lines.iter().enumerate() {
+                if let Some(summary) = l.strip_prefix("Error: ") {
+                    let quoted = |d: &str| {
+                        let n = d.chars().take_while(char::is_ascii_digit).count();
+                        n > 0 && d[n..].starts_with(':')
+                    };
+                    let detail = lines[i + 1..]
+                        .iter()
+                        .find(|d| {
+                            !d.is_empty()
+                                && !d.starts_with("with ")
+                                && !d.starts_with("on ")
+                                && !quoted(d)
+                        })
+                        .unwrap_or(&"");
+                    eprintln!("reliability:   run failed: {summary}: {detail}");
+                }
+            }
+        }
         outs.push(out);
         if ok {
             return outs;
