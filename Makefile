@@ -64,6 +64,7 @@ test: tools
 	$(CARGO) test --all-targets
 	$(CARGO) build --bin modelarts-emulator
 	MODELARTS_EMULATOR_BIN=$(CURDIR)/target/debug/modelarts-emulator $(VENV)/bin/pytest -q python-tests
+	$(MAKE) --no-print-directory fuzz-ci
 
 # A local filesystem mirror: Terraform installs the provider from it like from a registry (lock-file hash included).
 install:
@@ -102,3 +103,5 @@ clean-tools:
 
 # Targets of the docs/packaging side: docs, docs-check, release.
 include mk/docs.mk mk/release.mk
+# Reliability suite: fuzz, fuzz-ci, soak.
+include mk/reliability.mk

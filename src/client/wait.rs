@@ -87,9 +87,20 @@ fn failed(id: &str, target: &WaitTarget, nb: &NotebookResp) -> ClientError {
     }
 }
 
+/// A poll that failed for a reason that passes (no answer, throttling, a server error) even after the request's
+/// own retries: the wait goes on until its deadline, so a short API outage does not fail a long wait.
+fn is_transient(e: &ClientError) -> bool {
+    match e {
+        ClientError::Transport { .. } => true,
+        ClientError::Api(a) => super::retry::is_retryable_status(a.status),
+        _ => false,
+    }
+}
+
 fn evaluate(id: &str, target: &WaitTarget, result: Result<NotebookResp, ClientError>) -> Step {
     match (target, result) {
         (WaitTarget::Gone, Err(e)) if e.is_not_found() => Step::Done(None),
+        (_, Err(e)) if is_transient(&e) => Step::Continue,
         (_, Err(e)) => Step::Fail(e),
         (WaitTarget::Gone, Ok(nb)) => match &nb.status {
             Some(NotebookStatus::Deleted) => Step::Done(None),
@@ -216,8 +227,9 @@ impl Client {
             let result = show().await;
             let elapsed = started.elapsed();
             let nb = result.as_ref().ok();
-            if let Some(nb) = nb {
-                last_status = nb.status_str().to_string();
+            match &result {
+                Ok(nb) => last_status = nb.status_str().to_string(),
+                Err(e) => last_status = format!("unknown, the last poll failed: {e}"),
             }
             self.logger().log(Level::Debug, || {
                 let seen = match &result {

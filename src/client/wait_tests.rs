@@ -216,6 +216,67 @@ async fn gone_accepts_not_found_and_deleted() {
     assert!(matches!(err, ClientError::WaitFailed { ref status, .. } if status == "DELETE_FAILED"));
 }
 
+fn unreachable() -> Result<NotebookResp, ClientError> {
+    Err(ClientError::Transport {
+        operation: "show notebook",
+        notebook_id: Some("n1".into()),
+        message: "tcp connect error: Connection refused".into(),
+        timeout: false,
+        connect: true,
+    })
+}
+
+fn server_error(status: u16) -> Result<NotebookResp, ClientError> {
+    Err(ClientError::Api(ApiError {
+        status,
+        error_code: Some("ModelArts.6101".into()),
+        error_msg: None,
+        request_id: None,
+        operation: "show notebook",
+        notebook_id: Some("n1".into()),
+    }))
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_api_outage_during_a_wait_is_waited_out() {
+    let s = Script::new(vec![
+        nb(NotebookStatus::Creating),
+        unreachable(),
+        server_error(503),
+        server_error(429),
+        nb(NotebookStatus::Running),
+    ]);
+    let out = run(&client(), running(), Duration::from_secs(600), &s)
+        .await
+        .unwrap();
+    assert_eq!(out.unwrap().status, Some(NotebookStatus::Running));
+    assert_eq!(s.poll_secs(), [1, 3, 7, 15, 25]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_outage_until_the_deadline_times_out_naming_the_last_error() {
+    let s = Script::new(vec![nb(NotebookStatus::Creating), unreachable()]);
+    let err = run(&client(), running(), Duration::from_secs(30), &s)
+        .await
+        .unwrap_err();
+    match err {
+        ClientError::WaitTimeout { last_status, .. } => {
+            assert!(last_status.contains("Connection refused"), "{last_status}")
+        }
+        other => panic!("{other}"),
+    }
+    // A refusal that will not pass ends the wait at once.
+    let s = Script::new(vec![server_error(401)]);
+    let err = run(&client(), running(), Duration::from_secs(600), &s)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Api(ref a) if a.status == 401),
+        "{err}"
+    );
+    assert_eq!(s.poll_secs(), [1]);
+}
+
 #[tokio::test(start_paused = true)]
 async fn not_found_fails_a_status_wait() {
     let s = Script::new(vec![not_found()]);

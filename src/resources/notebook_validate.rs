@@ -618,8 +618,9 @@ fn check_compute(config: &NotebookConfig, r: &mut Report) {
         Known::Value(_) => Some(true),
     };
     match (flavor_present, spec_present) {
+        // On `flavor`: Terraform quotes an attribute's line, but shows only the resource header for a block path.
         (Some(true), Some(true)) => r.rule(
-            &AttributePath::root("custom_spec"),
+            &AttributePath::root("flavor"),
             Err(problem(
                 "Conflicting compute settings",
                 "flavor and custom_spec cannot both be set: keep exactly one of them.",

@@ -81,7 +81,7 @@ fn flavor_xor_custom_spec() {
     both.pool_id = s("pool-1");
     let v = validate(&both);
     assert_eq!(v.len(), 1);
-    assert_eq!(path_text(&v[0].path), "custom_spec");
+    assert_eq!(path_text(&v[0].path), "flavor");
     assert!(v[0].detail.contains("flavor and custom_spec"));
 
     let mut neither = valid();

@@ -472,6 +472,17 @@ pub fn validate_block(block: &Block, value: &Value, path: &AttributePath, diags:
     }
     for a in &block.attributes {
         let v = value.get_attr(&a.name);
+        // Terraform core does not reject a configured value for a computed-only attribute; the provider must
+        // (as both Terraform SDKs do), else the plan would carry the configured value.
+        if !v.is_null() && a.computed && !a.optional && !a.required {
+            let p = path.clone().attr(a.name.clone());
+            diags.error_at(
+                p.clone(),
+                "Read-only attribute set",
+                format!("`{p}` is computed by the provider and cannot be set; remove it from the configuration."),
+            );
+            continue;
+        }
         if v.is_null() || v.is_unknown() {
             continue;
         }
@@ -673,6 +684,45 @@ mod tests {
         assert!(!check(cfg(&[
             ("access_key", "a".into()),
             ("secret_key", Value::Unknown)
+        ]))
+        .has_errors());
+    }
+
+    #[test]
+    fn computed_only_attributes_cannot_be_configured() {
+        let block = Block::new()
+            .attribute(Attribute::string("status").computed())
+            .attribute(Attribute::string("size").optional().computed())
+            .block(NestedBlock::list(
+                "volume",
+                Block::new().attribute(Attribute::string("mount_path").computed()),
+            ));
+        let run = |v: Value| {
+            let mut d = Diagnostics::new();
+            validate_block(&block, &v, &AttributePath::empty(), &mut d);
+            d
+        };
+        let vol = |m: Value| Value::list([Value::object([("mount_path", m)])]);
+        for set in [Value::from("RUNNING"), Value::Unknown] {
+            let d = run(Value::object([
+                ("status", set),
+                ("size", Value::from("5")),
+                ("volume", vol(Value::Null)),
+            ]));
+            assert_eq!(d.errors().count(), 1, "{d}");
+            assert_eq!(d.0[0].path, Some(AttributePath::root("status")));
+        }
+        let d = run(Value::object([
+            ("status", Value::Null),
+            ("volume", vol(Value::from("/x"))),
+        ]));
+        assert_eq!(
+            d.0[0].path,
+            Some(AttributePath::root("volume").index(0).attr("mount_path"))
+        );
+        assert!(!run(Value::object([
+            ("size", Value::Unknown),
+            ("volume", vol(Value::Null))
         ]))
         .has_errors());
     }
