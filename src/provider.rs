@@ -17,7 +17,7 @@ use crate::tf::{
 
 /// The resources this provider serves. Resource modules register here.
 fn resources() -> Vec<Arc<dyn Resource<ProviderConfig>>> {
-    vec![]
+    vec![Arc::new(crate::resources::notebook::NotebookResource)]
 }
 
 /// The data sources this provider serves. Data source modules register here.

