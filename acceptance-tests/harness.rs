@@ -88,6 +88,7 @@ fn mirror_dir() -> &'static Path {
         if dir.is_dir() {
             return dir;
         }
+        remove_stale_mirrors(root);
         let staging = root.join(format!("mirror-staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
         let pkg = staging
@@ -105,6 +106,26 @@ fn mirror_dir() -> &'static Path {
         }
         dir
     })
+}
+
+/// Mirrors of older builds: hard links (or copies) of old binaries nobody uses any more. A recent one may belong
+/// to a test run still in progress, so only those untouched for an hour go.
+fn remove_stale_mirrors(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(3600));
+        if name.to_string_lossy().starts_with("mirror-") && stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 #[derive(Debug)]

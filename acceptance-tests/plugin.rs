@@ -111,6 +111,8 @@ impl HandshakeLine {
 
 /// How the plugin is launched.
 pub struct LaunchOptions<'a> {
+    /// Defaults to the binary cargo built for this test run.
+    pub binary: Option<&'a Path>,
     pub identity: Option<&'a ClientIdentity>,
     pub protocol_versions: &'a str,
     pub extra_env: Vec<(&'a str, &'a str)>,
@@ -120,6 +122,7 @@ pub struct LaunchOptions<'a> {
 impl Default for LaunchOptions<'_> {
     fn default() -> Self {
         LaunchOptions {
+            binary: None,
             identity: None,
             protocol_versions: "5,6",
             extra_env: vec![],
@@ -139,7 +142,7 @@ pub struct Launched {
 
 /// A clean environment plus what go-plugin sets: no inherited TF_LOG or stray plugin variables.
 pub fn plugin_command(opts: &LaunchOptions<'_>) -> Command {
-    let mut cmd = Command::new(provider_binary());
+    let mut cmd = Command::new(opts.binary.map_or_else(provider_binary, Path::to_path_buf));
     cmd.args(&opts.args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -103,7 +103,7 @@ pub fn serve(
     let result = runtime.block_on(run(mode, launch, bound, service));
     // A call stuck past the grace period must not keep the process alive (Terraform would SIGKILL it).
     runtime.shutdown_timeout(RUNTIME_DRAIN);
-    crate::log_debug!(module: "server", "plugin exited");
+    crate::log_debug!(module: "server", "provider stopped");
     result
 }
 
@@ -140,7 +140,7 @@ async fn run(
                 .map_err(ServeError::Announce)?;
         }
     }
-    crate::log_debug!(module: "server", "plugin started", network = network, address = address, tls = cert_der.is_some());
+    crate::log_debug!(module: "server", "provider serving", network = network, address = address, tls = cert_der.is_some());
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health
