@@ -106,3 +106,5 @@ bench-handshake: build
 
 clean-tools:
 	rm -rf $(VENV) $(TOOLS)
+
+include mk/bench.mk
