@@ -91,9 +91,9 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
                 scale::run(&ctx, n, plan_rounds, apply_rounds, &|m| log(t0, m))?;
             if cfg.callgrind && n <= 100 {
                 log(t0, &format!("callgrind: no-op plan of N={n}"));
-                let dir = cfg.work.join("callgrind");
-                let ours = scale::plan_under_callgrind(&mut pair.ours, &dir);
-                let null = scale::plan_under_callgrind(&mut pair.null, &dir);
+                let dir = |side: &str| cfg.work.join(format!("callgrind-{side}-{n}"));
+                let ours = scale::plan_under_callgrind(&mut pair.ours, &dir("ours"));
+                let null = scale::plan_under_callgrind(&mut pair.null, &dir("null"));
                 results.callgrind.push(CallgrindRow {
                     n,
                     ours: ours.map_err(|e| e.to_string()),

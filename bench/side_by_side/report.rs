@@ -284,7 +284,7 @@ fn render_startup(
         let (size, stripped) = sizes.get(i).copied().unwrap_or((0, 0));
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {:.1} MiB | {:.1} MiB | {:.1} MB | {:.1} MB | {:.1} KB |{}",
+            "| {} | {} | {} | {} | {} | {} | {:.1} MiB | {:.1} MiB | {:.1} MB | {:.1} MB | {:.1} KB{} |",
             names.get(i).copied().unwrap_or("?"),
             fmt_ms(h.median),
             fmt_ms(h.p90),
@@ -296,7 +296,32 @@ fn render_startup(
             size as f64 / 1e6,
             stripped as f64 / 1e6,
             schema as f64 / 1e3,
-            if s.killed > 0 { format!(" (Shutdown failed {}×: killed)", s.killed) } else { String::new() }
+            if s.shutdown_unanswered > 0 {
+                format!(" Shutdown unanswered {}× (the Go server stops before replying), exited by itself", s.shutdown_unanswered)
+            } else {
+                String::new()
+            }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nWhere the full cycle goes (medians, ms from exec): handshake line → mTLS connected → GetSchema answered \
+         → Shutdown answered → process reaped.\n"
+    );
+    let _ = writeln!(out, "| Provider | handshake | connected | GetSchema | Shutdown | exited |\n|---|---|---|---|---|---|");
+    for (i, s) in series.iter().enumerate() {
+        let m = |f: fn(&crate::startup::Launch) -> Duration| {
+            fmt_ms(median_of(s.launches.iter().map(|l| ms(f(l)))))
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            names.get(i).copied().unwrap_or("?"),
+            m(|l| l.handshake),
+            m(|l| l.connected),
+            m(|l| l.schema),
+            m(|l| l.shutdown),
+            m(|l| l.cycle)
         );
     }
     let _ = writeln!(

@@ -25,6 +25,10 @@ pub struct Launch {
     pub handshake: Duration,
     pub rss_after_handshake_kib: u64,
     pub cycle: Duration,
+    /// From spawn: mTLS connection up, GetSchema answered, Shutdown answered (or failed).
+    pub connected: Duration,
+    pub schema: Duration,
+    pub shutdown: Duration,
     pub usage: Usage,
     pub schema_bytes: usize,
 }
@@ -33,8 +37,9 @@ pub struct Launch {
 #[derive(Debug, Default)]
 pub struct Series {
     pub launches: Vec<Launch>,
-    /// go-plugin's Shutdown was not implemented or failed, so the process was killed instead (counted).
-    pub killed: usize,
+    /// Shutdown calls that got no answer: go-plugin's own controller stops its server (closing the connection)
+    /// before it can reply, and Terraform ignores that error too. The process must still exit by itself.
+    pub shutdown_unanswered: usize,
 }
 
 /// Terraform accepts schemas up to this size; the AWS provider's is several MB.
@@ -114,23 +119,33 @@ pub fn launch_once(
         )
         .into());
     }
-    let (schema_bytes, shut_down) = rt.block_on(async {
+    let (schema_bytes, answered, [connected, schema_at, shutdown_at]) = rt.block_on(async {
         let channel = plugin::connect(&parsed, Some(&identity)).await?;
+        let connected = started.elapsed();
         let schema = get_schema(&channel).await?;
+        let schema_at = started.elapsed();
         if schema.provider.is_none() {
             return Err::<_, BoxError>("GetSchema returned no provider schema".into());
         }
-        let shut_down = plugin::shutdown(&channel).await.is_ok();
-        Ok((prost::Message::encoded_len(&schema), shut_down))
+        let answered = plugin::shutdown(&channel).await.is_ok();
+        let shutdown_at = started.elapsed();
+        // Terraform closes its connection right after Shutdown (go-plugin's GRPCClient.Close).
+        drop(channel);
+        Ok((
+            prost::Message::encoded_len(&schema),
+            answered,
+            [connected, schema_at, shutdown_at],
+        ))
     })?;
-    if !shut_down {
-        series.killed += 1;
-        let _ = child.kill();
+    if !answered {
+        series.shutdown_unanswered += 1;
     }
-    let (code, usage) = procfs::wait_usage(child, Duration::from_secs(10))?;
+    // go-plugin kills a plugin 2 s after Shutdown; one still running then counts as a failure here.
+    let (code, usage) = procfs::wait_usage(child, Duration::from_secs(2))
+        .map_err(|e| format!("{} did not exit after Shutdown: {e}", peer.name))?;
     let cycle = started.elapsed();
     drop(stdout);
-    if code != 0 && shut_down {
+    if code != 0 {
         let err = std::fs::read_to_string(stderr_log).unwrap_or_default();
         return Err(format!(
             "{} exited unsuccessfully after Shutdown; stderr:\n{err}",
@@ -142,6 +157,9 @@ pub fn launch_once(
         handshake,
         rss_after_handshake_kib: rss,
         cycle,
+        connected,
+        schema: schema_at,
+        shutdown: shutdown_at,
         usage,
         schema_bytes,
     });
@@ -150,7 +168,10 @@ pub fn launch_once(
 
 /// `rounds` interleaved rounds (the order rotates each round) after one untimed warm-up launch per peer.
 pub fn run(peers: &[Peer], rounds: usize, scratch: &Path) -> Result<Vec<Series>, BoxError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // One worker thread, so the client's connection tasks run (and close) independently of block_on, as in
+    // Terraform's client.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()?;
     let stderr_log = scratch.join("startup-stderr.log");
