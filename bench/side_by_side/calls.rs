@@ -1,6 +1,7 @@
 //! Section 4: API calls per operation, from the emulator's journal, with real Terraform and one notebook:
-//! create, refresh, update of a stopped notebook, update of a running notebook (strict policy: stop, PUT,
-//! start), destroy. Each operation is planned to a file first, so the journal of `apply tfplan` holds exactly the
+//! create, refresh, updates of a running notebook (a field the live API takes while running, under the
+//! emulator's `hot` policy; a field that needs the notebook stopped: stop, PUT, start), update of a stopped
+//! notebook, destroy. Each operation is planned to a file first, so the journal of `apply tfplan` holds exactly the
 //! operation's calls (a saved plan is applied without a second refresh). Run at transition 0 (the minimum calls)
 //! and at a short non-zero transition, where the journal's timestamps give the time spent waiting on polls.
 
@@ -64,6 +65,7 @@ pub fn waits(calls: &[Call]) -> Vec<Wait> {
 
 fn config(base_url: &str, image_id: &str, description: &str, desired: &str) -> String {
     let mut hcl = crate::scale::notebook_config(base_url, image_id, 1);
+
     let body =
         format!("  description   = \"{description}\"\n  desired_state = \"{desired}\"\n}}\n");
     if let Some(pos) = hcl.rfind("}\n") {
@@ -100,22 +102,41 @@ fn operation(
     })
 }
 
-/// The five operations at `transition_ms`.
+/// Operation names; [`minimum_gets`] keys on them.
+pub const CREATE: &str = "create (RUNNING)";
+pub const REFRESH: &str = "refresh (no-op plan)";
+pub const UPDATE_HOT: &str =
+    "update of a RUNNING notebook, field the API takes while running (description)";
+pub const UPDATE_STOP: &str = "update of a RUNNING notebook that needs it stopped (image_id)";
+pub const UPDATE_STOPPED: &str = "update of a STOPPED notebook (description)";
+pub const DESTROY: &str = "destroy (STOPPED)";
+
+/// GETs an operation cannot do without: one to see each transition's end, and one for the state before a PUT.
+pub fn minimum_gets(name: &str) -> usize {
+    match name {
+        UPDATE_STOP => 3,
+        _ => 1,
+    }
+}
+
+/// The operations at `transition_ms`, in this order: create, refresh, the two running updates, the stopped
+/// update, destroy.
 pub fn run(
     terraform: &Path,
     cli_config: &Path,
     dir: &Path,
     emu: &EmulatorProcess,
     image_id: &str,
+    other_image_id: &str,
     transition_ms: u64,
 ) -> Result<Vec<Operation>, BoxError> {
     emu.reset()?;
-    emu.set_transition_ms(transition_ms)?;
+    emu.settings(serde_json::json!({ "transition_ms": transition_ms, "update_policy": "strict" }))?;
     let ws = Workspace::new(terraform, cli_config, dir.to_path_buf())?;
     let url = &emu.base_url;
     ws.write_config(&config(url, image_id, "v1", "RUNNING"))?;
     ws.run_expect(&["init", "-input=false", "-no-color"], LIMIT, &[0])?;
-    let mut ops = vec![operation(&ws, emu, "create (RUNNING)", &[])?];
+    let mut ops = vec![operation(&ws, emu, CREATE, &[])?];
 
     emu.clear_journal()?;
     ws.run_expect(
@@ -125,7 +146,7 @@ pub fn run(
     )?;
     let journal = emu.journal()?;
     ops.push(Operation {
-        name: "refresh (no-op plan)",
+        name: REFRESH,
         calls: count_calls(&journal),
         sequence: journal
             .iter()
@@ -134,30 +155,25 @@ pub fn run(
         waits: Vec::new(),
     });
 
+    emu.settings(serde_json::json!({ "update_policy": "hot" }))?;
     ws.write_config(&config(url, image_id, "v2", "RUNNING"))?;
-    ops.push(operation(
-        &ws,
-        emu,
-        "update of a RUNNING notebook (description)",
-        &[],
-    )?);
+    ops.push(operation(&ws, emu, UPDATE_HOT, &[])?);
+    emu.settings(serde_json::json!({ "update_policy": "strict" }))?;
 
-    ws.write_config(&config(url, image_id, "v2", "STOPPED"))?;
+    ws.write_config(&config(url, other_image_id, "v2", "RUNNING"))?;
+    ops.push(operation(&ws, emu, UPDATE_STOP, &[])?);
+
+    ws.write_config(&config(url, other_image_id, "v2", "STOPPED"))?;
     ws.run_expect(
         &["apply", "-auto-approve", "-input=false", "-no-color"],
         LIMIT,
         &[0],
     )?;
-    ws.write_config(&config(url, image_id, "v3", "STOPPED"))?;
-    ops.push(operation(
-        &ws,
-        emu,
-        "update of a STOPPED notebook (description)",
-        &[],
-    )?);
+    ws.write_config(&config(url, other_image_id, "v3", "STOPPED"))?;
+    ops.push(operation(&ws, emu, UPDATE_STOPPED, &[])?);
 
-    ops.push(operation(&ws, emu, "destroy (STOPPED)", &["-destroy"])?);
-    emu.set_transition_ms(0)?;
+    ops.push(operation(&ws, emu, DESTROY, &["-destroy"])?);
+    emu.settings(serde_json::json!({ "transition_ms": 0 }))?;
     Ok(ops)
 }
 

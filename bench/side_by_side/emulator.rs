@@ -110,13 +110,10 @@ impl EmulatorProcess {
             .map(|_| ())
     }
 
-    pub fn set_transition_ms(&self, ms: u64) -> Result<(), BoxError> {
-        self.control(
-            reqwest::Method::PUT,
-            "settings",
-            Some(serde_json::json!({ "transition_ms": ms })),
-        )
-        .map(|_| ())
+    /// `PUT /_emulator/settings` with any subset, e.g. `{"transition_ms": 0, "update_policy": "hot"}`.
+    pub fn settings(&self, patch: serde_json::Value) -> Result<(), BoxError> {
+        self.control(reqwest::Method::PUT, "settings", Some(patch))
+            .map(|_| ())
     }
 
     pub fn clear_journal(&self) -> Result<(), BoxError> {

@@ -67,10 +67,14 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
     } else {
         None
     };
-    let image = modelarts::emulator::catalog::image_by_name("pytorch1.8-cpu-ubuntu18.04")
-        .ok_or("catalog image pytorch1.8-cpu-ubuntu18.04 missing")?
-        .id
-        .clone();
+    let image_id = |name: &str| -> Result<String, BoxError> {
+        Ok(modelarts::emulator::catalog::image_by_name(name)
+            .ok_or_else(|| format!("catalog image {name} missing"))?
+            .id
+            .clone())
+    };
+    let image = image_id("pytorch1.8-cpu-ubuntu18.04")?;
+    let other_image = image_id("conda3-ubuntu18.04")?;
 
     if let (true, Some(emu), Some(rc)) = (cfg.section("scale"), &emu, &mirror_rc) {
         let work_root = cfg.work.join("scale");
@@ -112,6 +116,7 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
             &cfg.work.join("calls-0"),
             emu,
             &image,
+            &other_image,
             0,
         )?;
         log(
@@ -127,6 +132,7 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
             &cfg.work.join("calls-t"),
             emu,
             &image,
+            &other_image,
             cfg.wait_transition_ms,
         )?;
     }

@@ -33,6 +33,8 @@ pub struct Side {
     pub plan_calls: Vec<BTreeMap<String, usize>>,
     pub apply_calls: Vec<BTreeMap<String, usize>>,
     pub init: Option<Run>,
+    /// Size of the state file holding the N resources.
+    pub state_bytes: u64,
 }
 
 pub struct Scale {
@@ -214,6 +216,10 @@ pub fn run(
             crate::procfs::load_average()
         ));
     }
+    let size =
+        |ws: &Workspace| std::fs::metadata(ws.dir.join("terraform.tfstate")).map_or(0, |m| m.len());
+    result.ours.state_bytes = size(&pair.ours);
+    result.null.state_bytes = size(&pair.null);
     Ok((result, pair))
 }
 
