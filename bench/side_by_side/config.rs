@@ -22,6 +22,8 @@ pub struct Config {
     plan_rounds: Vec<(usize, usize)>,
     apply_rounds: Vec<(usize, usize)>,
     pub callgrind: bool,
+    /// Also run the null provider under callgrind (slow: the Go runtime under valgrind).
+    pub callgrind_null: bool,
     pub wait_transition_ms: u64,
     sections: Vec<String>,
 }
@@ -140,8 +142,9 @@ impl Config {
             rounds,
             ns,
             plan_rounds: parse_per_n(&env_or("BENCH_PLAN_ROUNDS", ""))?,
-            apply_rounds: parse_per_n(&env_or("BENCH_APPLY_ROUNDS", "1:20,100:5,1000:1"))?,
+            apply_rounds: parse_per_n(&env_or("BENCH_APPLY_ROUNDS", "1:20,100:3,1000:1"))?,
             callgrind: valgrind && env_or("BENCH_CALLGRIND", "1") != "0",
+            callgrind_null: env_or("BENCH_CALLGRIND_NULL", "0") != "0",
             wait_transition_ms: env_or("BENCH_WAIT_TRANSITION_MS", "3000").parse()?,
             sections: env_or("BENCH_SECTIONS", "startup,scale,calls,throughput")
                 .split(',')

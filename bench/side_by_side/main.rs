@@ -97,11 +97,16 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
                 log(t0, &format!("callgrind: no-op plan of N={n}"));
                 let dir = |side: &str| cfg.work.join(format!("callgrind-{side}-{n}"));
                 let ours = scale::plan_under_callgrind(&mut pair.ours, &dir("ours"));
-                let null = scale::plan_under_callgrind(&mut pair.null, &dir("null"));
+                let null = if cfg.callgrind_null {
+                    scale::plan_under_callgrind(&mut pair.null, &dir("null"))
+                        .map_err(|e| e.to_string())
+                } else {
+                    Err("not run (BENCH_CALLGRIND_NULL=1 runs it; slow)".to_string())
+                };
                 results.callgrind.push(CallgrindRow {
                     n,
                     ours: ours.map_err(|e| e.to_string()),
-                    null: null.map_err(|e| e.to_string()),
+                    null,
                 });
             }
             results.scale.push(result);

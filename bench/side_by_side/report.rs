@@ -616,6 +616,7 @@ fn render_callgrind(out: &mut String, targets: &mut Vec<Target>, rows: &[Callgri
     );
     let fmt = |r: &Result<(u64, usize), String>| match r {
         Ok((ir, n)) => format!("{} ({n})", fmt_count(*ir)),
+        Err(e) if e.starts_with("not run") => e.clone(),
         Err(e) => format!("failed: {}", e.lines().next().unwrap_or_default()),
     };
     for row in rows {
