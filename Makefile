@@ -105,3 +105,5 @@ clean-tools:
 include mk/docs.mk mk/release.mk
 # Reliability suite: fuzz, fuzz-ci, soak.
 include mk/reliability.mk
+# Side-by-side benchmark against Go providers: bench, bench-peers.
+include mk/bench.mk

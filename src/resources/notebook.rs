@@ -332,10 +332,10 @@ impl<D: Backend> Resource<D> for NotebookResource {
         let mut partial = req.planned.unknown_as_null();
         partial.set_attr("id", Value::string(id.clone()));
         let ready = async {
-            client
+            let nb = client
                 .wait_for_status(&id, &[NotebookStatus::Running], deadline.remaining(), None)
                 .await?;
-            converge(&client, &id, planned.desired_state, &deadline).await
+            converge(&client, &id, Some(nb), planned.desired_state, &deadline).await
         };
         match ready.await {
             Ok(nb) => ApplyResult::ok(state_of(&nb, &planned)),
@@ -393,10 +393,12 @@ impl<D: Backend> Resource<D> for NotebookResource {
         let may_stop =
             planned.allow_stop_for_update || planned.desired_state == DesiredState::Stopped;
         let outcome = async {
-            if plan.needs_put() {
-                apply_put(&client, &id, &plan, may_stop, &deadline).await?;
-            }
-            converge(&client, &id, planned.desired_state, &deadline).await
+            let known = if plan.needs_put() {
+                apply_put(&client, &id, &plan, may_stop, &deadline).await?
+            } else {
+                None
+            };
+            converge(&client, &id, known, planned.desired_state, &deadline).await
         };
         match outcome.await {
             Ok(nb) => ApplyResult::ok(state_of(&nb, &planned)),
@@ -572,6 +574,21 @@ async fn settled(
     deadline: &Deadline,
 ) -> Result<NotebookResp, ClientError> {
     let nb = client.show_notebook(id).await?;
+    settle(client, id, nb, deadline).await
+}
+
+/// [`settled`] for a notebook already in hand (just polled or returned by the API): no GET unless it is in a
+/// transition. One without a status is read again.
+async fn settle(
+    client: &Client,
+    id: &str,
+    nb: NotebookResp,
+    deadline: &Deadline,
+) -> Result<NotebookResp, ClientError> {
+    let nb = match nb.status {
+        Some(_) => nb,
+        None => client.show_notebook(id).await?,
+    };
     match &nb.status {
         Some(s) if is_starting(s) => {
             client
@@ -609,14 +626,19 @@ async fn start_and_wait(
         .await
 }
 
-/// Brings the notebook to `desired` and returns it as it then is. Starts only when RUNNING is wanted.
+/// Brings the notebook to `desired` and returns it as it then is. Starts only when RUNNING is wanted. `known`
+/// is the notebook as the previous step left it, when that step read or was answered with it: it saves a GET.
 async fn converge(
     client: &Client,
     id: &str,
+    known: Option<NotebookResp>,
     desired: DesiredState,
     deadline: &Deadline,
 ) -> Result<NotebookResp, NotebookError> {
-    let nb = settled(client, id, deadline).await?;
+    let nb = match known {
+        Some(nb) => settle(client, id, nb, deadline).await?,
+        None => settled(client, id, deadline).await?,
+    };
     let status = nb
         .status
         .clone()
@@ -638,15 +660,16 @@ async fn converge(
 
 /// Sends the PUT, stopping a RUNNING notebook first unless the API takes the change while it runs, then waits
 /// for the update to settle. Leaves the notebook stopped if it stopped it: `converge` restores the state.
+/// Returns the notebook as the API last showed it (the PUT's answer, or the volume wait's last read).
 async fn apply_put(
     client: &Client,
     id: &str,
     plan: &UpdatePlan,
     allow_stop: bool,
     deadline: &Deadline,
-) -> Result<(), NotebookError> {
+) -> Result<Option<NotebookResp>, NotebookError> {
     let nb = settled(client, id, deadline).await?;
-    match nb
+    let answer = match nb
         .status
         .clone()
         .unwrap_or(NotebookStatus::Other(String::new()))
@@ -654,35 +677,39 @@ async fn apply_put(
         NotebookStatus::Running => {
             let hot = if plan.hot_eligible() {
                 match client.update_notebook(id, &plan.body).await {
-                    Ok(_) => true,
-                    Err(e) if e.must_stop_first() => false,
+                    Ok(answer) => Some(answer),
+                    Err(e) if e.must_stop_first() => None,
                     Err(e) => return Err(e.into()),
                 }
             } else {
-                false
+                None
             };
-            if !hot {
-                if !allow_stop {
-                    return Err(NotebookError::StopNotAllowed {
-                        id: id.to_string(),
-                        fields: plan.changed_fields().join(", "),
-                    });
+            match hot {
+                Some(answer) => answer,
+                None => {
+                    if !allow_stop {
+                        return Err(NotebookError::StopNotAllowed {
+                            id: id.to_string(),
+                            fields: plan.changed_fields().join(", "),
+                        });
+                    }
+                    stop_and_wait(client, id, deadline).await?;
+                    client.update_notebook(id, &plan.body).await?
                 }
-                stop_and_wait(client, id, deadline).await?;
-                client.update_notebook(id, &plan.body).await?;
             }
         }
         NotebookStatus::Stopped | NotebookStatus::StartFailed => {
-            client.update_notebook(id, &plan.body).await?;
+            client.update_notebook(id, &plan.body).await?
         }
         _ => return Err(NotebookError::bad_status(&nb, id, "updated")),
-    }
+    };
     if plan.body.storage_new_size.is_some() {
-        client
+        let nb = client
             .wait_for_volume_settled(id, deadline.remaining(), None)
             .await?;
+        return Ok(Some(nb));
     }
-    Ok(())
+    Ok(Some(answer))
 }
 
 /// Deletes and waits until the notebook is gone. Already gone is success; a notebook the API wants stopped

@@ -212,6 +212,43 @@ async fn create_waits_for_running_and_the_next_plan_is_empty() {
     assert!(h.calls()[0].starts_with("POST "), "{:?}", h.calls());
 }
 
+/// GETs in the journal since it was last cleared.
+fn gets(h: &Harness) -> usize {
+    h.emu.journal().iter().filter(|e| e.method == "GET").count()
+}
+
+/// With transition 0 each wait ends on its first poll; the notebook that poll (or a PUT's answer) returned is
+/// used as is, never read a second time.
+#[tokio::test]
+async fn no_notebook_is_read_twice_for_nothing() {
+    let h = strict().await;
+    let state = h.try_apply(&Value::Null, &desired()).await.unwrap();
+    assert_eq!(gets(&h), 1, "create: one poll");
+
+    h.emu.clear_journal();
+    let mut want = desired();
+    want.desired_state = DesiredState::Stopped;
+    let state = h.try_apply(&state, &want).await.unwrap();
+    assert_eq!(gets(&h), 2, "stop: the state before, then one poll");
+
+    h.emu.clear_journal();
+    want.description = Some("stopped update".into());
+    let state = h.try_apply(&state, &want).await.unwrap();
+    assert_eq!(h.calls().len(), 1, "{:?}", h.calls());
+    assert_eq!(gets(&h), 1, "stopped update: the state before the PUT only");
+
+    h.emu.clear_journal();
+    want.desired_state = DesiredState::Running;
+    want.image_id = image("conda3-ubuntu18.04");
+    h.try_apply(&state, &want).await.unwrap();
+    assert_eq!(h.calls().len(), 2, "{:?}", h.calls());
+    assert_eq!(
+        gets(&h),
+        2,
+        "update then start: the state before, then one poll"
+    );
+}
+
 #[tokio::test]
 async fn create_stopped_stops_after_running() {
     let h = strict().await;
