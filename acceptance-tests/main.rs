@@ -14,6 +14,7 @@ mod debug_mode;
 mod examples;
 mod examples_apply;
 mod harness;
+mod logging_lines;
 mod notebook_drift;
 mod notebook_failures;
 mod notebook_lifecycle;

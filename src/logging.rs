@@ -90,12 +90,16 @@ pub fn enabled(level: Level) -> bool {
 // Secrets
 
 /// A secret string: Debug, Display and log output show `<redacted>`; only [`Secret::expose`] gives the value.
+/// Making one registers its value with [`register_secret`], so it is scrubbed from every later log line even
+/// when some error text quotes it verbatim.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        let value = value.into();
+        register_secret(&value);
+        Secret(value)
     }
 
     /// The real value, for signing or sending; never pass it to a log call or a format string.
@@ -122,7 +126,7 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Secret(value)
+        Secret::new(value)
     }
 }
 
@@ -235,6 +239,12 @@ impl LogValue for std::time::Duration {
         // Milliseconds with microsecond precision read better in TF_LOG output than Go-style "1.2ms" strings.
         let ms = self.as_secs_f64() * 1000.0;
         ((ms * 1000.0).round() / 1000.0).to_log_value()
+    }
+}
+
+impl LogValue for serde_json::Value {
+    fn to_log_value(&self) -> serde_json::Value {
+        self.clone()
     }
 }
 
@@ -483,6 +493,12 @@ mod tests {
         let secret = Secret::new(wrapped);
         assert_eq!(format!("{secret:?} {secret}"), "<redacted> <redacted>");
         assert_eq!(secret.expose(), wrapped);
+        // Constructing a Secret registered it: an error text quoting it is scrubbed too.
+        let quoted = Secret::from(format!("{keyed}-from-config"));
+        assert_eq!(
+            scrub(&format!("bad key {}", quoted.expose())),
+            "bad key <redacted>"
+        );
 
         let error_text = format!("signature mismatch for key {registered}");
         let line = render_line(

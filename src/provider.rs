@@ -2,7 +2,6 @@
 //! [`ProviderConfig`], and the registry of resources and data sources.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -38,26 +37,8 @@ pub const FORCE_NEW_HINT: &str =
     "Revert the change, or set `enable_force_new = true` in the provider block \
 (or `HW_ENABLE_FORCE_NEW=true`) to destroy the instance and create a new one instead.";
 
-/// A secret string: never shown by `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-
-    /// The secret itself, for signing or headers only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+/// Credentials are held as the logging layer's secret: redacted in Debug/Display and scrubbed from log lines.
+pub use crate::logging::Secret;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credentials {
@@ -329,13 +310,13 @@ impl Resolver<'_> {
                 );
                 return None;
             }
-            return Some(Credentials::Token(Secret(auth)));
+            return Some(Credentials::Token(Secret::new(auth)));
         }
         match (ak, sk) {
             (Some(access_key), Some(secret_key)) => Some(Credentials::AkSk {
                 access_key,
-                secret_key: Secret(secret_key),
-                security_token: token.map(Secret),
+                secret_key: Secret::new(secret_key),
+                security_token: token.map(Secret::new),
             }),
             (Some(_), None) => {
                 self.error(

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use http::Method;
 
 use super::error::ClientError;
-use super::log::Level;
+use super::log::{Event, Level};
 use super::retry::{create_step_for_status, create_step_for_transport, CreateStep};
 use super::transport::{Call, Client, Outcome};
 use crate::api::{NotebookCreateRequest, NotebookListQuery, NotebookResp};
@@ -112,11 +112,11 @@ impl Client {
     ) -> Result<Found, ClientError> {
         let skew = self.config().create_reconcile_skew;
         let since = millis(first_sent.checked_sub(skew).unwrap_or(UNIX_EPOCH));
-        self.logger().log(Level::Info, || {
-            format!(
-                "modelarts: create of notebook {:?} had an uncertain outcome ({reason}); looking for it (created since {since} ms)",
-                req.name
-            )
+        self.logger().event(Level::Info, || {
+            Event::new("create had an uncertain outcome; looking for the notebook")
+                .field("name", req.name.as_str())
+                .field("reason", reason)
+                .field("created_since_ms", since)
         });
         let q = NotebookListQuery {
             name: Some(req.name.clone()),
@@ -147,12 +147,10 @@ impl Client {
             0 => Found::None,
             1 => {
                 let nb = matches.remove(0);
-                self.logger().log(Level::Info, || {
-                    format!(
-                        "modelarts: adopting notebook {} as the result of the uncertain create of {:?}",
-                        nb.id.as_deref().unwrap_or_default(),
-                        req.name
-                    )
+                self.logger().event(Level::Info, || {
+                    Event::new("adopting the notebook found as the result of the uncertain create")
+                        .field("notebook_id", nb.id.as_deref().unwrap_or_default())
+                        .field("name", req.name.as_str())
                 });
                 Found::One(Box::new(nb))
             }

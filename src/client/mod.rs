@@ -19,7 +19,7 @@ mod wait_tests;
 
 pub use config::{ClientConfig, Credentials, PollSettings, RetrySettings, DEFAULT_CLOUD};
 pub use error::{ApiError, ClientError};
-pub use log::{Level, Logger};
+pub use log::{Event, FieldValue, Level, Logger};
 pub use ops::{IMAGE_PAGE_SIZE, NOTEBOOK_PAGE_SIZE};
 pub use retry::{backoff_delay, is_retryable_status, parse_retry_after, retry_delay, CreateStep};
 pub use transport::Client;

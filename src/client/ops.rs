@@ -3,7 +3,7 @@
 use http::Method;
 
 use super::error::ClientError;
-use super::log::Level;
+use super::log::{Event, Level};
 use super::transport::{path_param, Call, Client};
 use crate::api::{
     FlavorListQuery, FlavorPage, Image, ImageListQuery, Lease, LeaseRenewQuery, LeaseReq,
@@ -164,11 +164,10 @@ impl Client {
         let current = self.show_notebook(id).await?;
         match &current.status {
             Some(s) if done.contains(s) => {
-                self.logger().log(Level::Debug, || {
-                    format!(
-                        "modelarts: {} of {id}: already {s}, treating as done ({err})",
-                        call.op
-                    )
+                self.logger().event(Level::Debug, || {
+                    Event::new(format!("{}: already {s}, treating as done", call.op))
+                        .field("notebook_id", id)
+                        .field("error", err.to_string())
                 });
                 Ok(current)
             }

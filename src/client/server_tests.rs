@@ -295,7 +295,7 @@ async fn honours_retry_after() {
     assert!(
         lines
             .iter()
-            .any(|(_, l)| l.contains("retrying show notebook in 40ms after HTTP 429")),
+            .any(|(_, l)| l.contains("retrying show notebook reason=HTTP 429 delay_ms=40 ")),
         "{lines:?}"
     );
 }
@@ -584,9 +584,9 @@ async fn logs_redact_every_secret() {
         }
         // The lines are there, with what matters for debugging.
         assert!(
-            dump.contains("GET /v1/")
-                && dump.contains("-> 200 in")
-                && dump.contains("request id req-"),
+            dump.contains("method=GET path=/v1/")
+                && dump.contains("status=200")
+                && dump.contains("request_id=req-"),
             "{dump}"
         );
         assert!(dump.contains("<redacted>"), "{dump}");

@@ -2,7 +2,7 @@
 //! pool, retries what is safe to retry, and logs with every secret redacted.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderName, HeaderValue, Method};
@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::config::{ClientConfig, Credentials};
 use super::error::{ApiError, ClientError};
-use super::log::{Level, Logger};
+use super::log::{Event, Level, Logger};
 use super::retry::{is_retryable_status, parse_retry_after, retry_delay};
 use crate::api::query::QueryPairs;
 use crate::api::redact::{is_secret_header, redact_body, REDACTED};
@@ -50,6 +50,8 @@ struct Inner {
 pub struct Client {
     inner: Arc<Inner>,
     call_cancel: Option<CancellationToken>,
+    /// The `X-Request-Id` of the last answer this handle (and its clones) received, for the caller's log lines.
+    last_request_id: Arc<Mutex<Option<String>>>,
 }
 
 impl fmt::Debug for Client {
@@ -217,6 +219,7 @@ impl Client {
                 cancel: CancellationToken::new(),
             }),
             call_cancel: None,
+            last_request_id: Arc::default(),
         })
     }
 
@@ -233,12 +236,22 @@ impl Client {
         self.inner.cancel.clone()
     }
 
-    /// A handle on the same pool whose calls also end when `token` is cancelled.
+    /// A handle on the same pool whose calls also end when `token` is cancelled. It has its own
+    /// [`Client::last_request_id`], so one operation's log lines never show another's request ids.
     pub fn with_cancellation(&self, token: CancellationToken) -> Client {
         Client {
             inner: self.inner.clone(),
             call_cancel: Some(token),
+            last_request_id: Arc::default(),
         }
+    }
+
+    /// The request id of the last API answer received through this handle, if the API sent one.
+    pub fn last_request_id(&self) -> Option<String> {
+        self.last_request_id
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(crate) fn is_cancelled(&self) -> bool {
@@ -292,13 +305,12 @@ impl Client {
         reason: &str,
     ) -> Result<(), ClientError> {
         let delay = retry_delay(&self.inner.cfg.retry, retry, retry_after);
-        self.inner.logger.log(Level::Debug, || {
-            format!(
-                "modelarts: retrying {op} in {}ms after {reason} (retry {} of {})",
-                delay.as_millis(),
-                retry + 1,
-                self.inner.cfg.max_retries
-            )
+        self.inner.logger.event(Level::Debug, || {
+            Event::new(format!("retrying {op}"))
+                .field("reason", reason)
+                .field("delay_ms", delay)
+                .field("retry", retry + 1)
+                .field("max_retries", self.inner.cfg.max_retries)
         });
         self.sleep(delay, op).await
     }
@@ -401,7 +413,16 @@ impl Client {
         let (uri, headers) = self.headers_for(call, &path);
         let logger = &self.inner.logger;
         let method = call.method.clone();
-        logger.log(Level::Trace, || {
+        // The fields every line about this attempt carries.
+        let about = |message: &str| {
+            Event::new(message)
+                .field("operation", call.op)
+                .field("method", method.as_str())
+                .field("path", uri.as_str())
+                .opt("notebook_id", call.notebook_id)
+                .field("attempt", retry + 1)
+        };
+        logger.event(Level::Trace, || {
             let shown: Vec<String> = headers
                 .iter()
                 .map(|(n, v)| {
@@ -413,10 +434,9 @@ impl Client {
                     format!("{n}: {v}")
                 })
                 .collect();
-            format!(
-                "modelarts: request {method} {uri} headers [{}] body {}",
-                shown.join(", "),
-                redact_body(call.body.as_deref().unwrap_or_default())
+            about("request").field("headers", shown.join(", ")).field(
+                "body",
+                redact_body(call.body.as_deref().unwrap_or_default()),
             )
         });
 
@@ -485,31 +505,30 @@ impl Client {
                 connect: e.is_connect(),
             }),
         };
-        let ms = started.elapsed().as_millis();
+        let took = started.elapsed();
         match &outcome {
             Outcome::Reply(r) => {
-                logger.log(Level::Debug, || {
-                    format!(
-                        "modelarts: {method} {uri} -> {} in {ms}ms (request id {}, attempt {})",
-                        r.status,
-                        r.request_id.as_deref().unwrap_or("-"),
-                        retry + 1
-                    )
+                *self
+                    .last_request_id
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = r.request_id.clone();
+                logger.event(Level::Debug, || {
+                    about("response")
+                        .field("status", r.status)
+                        .opt("request_id", r.request_id.as_deref())
+                        .field("duration_ms", took)
                 });
-                logger.log(Level::Trace, || {
-                    format!(
-                        "modelarts: response {} body {}",
-                        r.status,
-                        redact_body(&r.body)
-                    )
+                logger.event(Level::Trace, || {
+                    about("response body")
+                        .field("status", r.status)
+                        .opt("request_id", r.request_id.as_deref())
+                        .field("body", redact_body(&r.body))
                 });
             }
-            Outcome::Transport(t) => logger.log(Level::Debug, || {
-                format!(
-                    "modelarts: {method} {uri} -> no answer after {ms}ms: {} (attempt {})",
-                    t.message,
-                    retry + 1
-                )
+            Outcome::Transport(t) => logger.event(Level::Debug, || {
+                about("no answer")
+                    .field("error", t.message.as_str())
+                    .field("duration_ms", took)
             }),
         }
         Ok(outcome)

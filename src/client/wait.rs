@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::error::ClientError;
-use super::log::Level;
+use super::log::{Event, Level};
 use super::transport::Client;
 use crate::api::{JobProgress, NotebookResp, NotebookStatus};
 
@@ -231,19 +231,21 @@ impl Client {
                 Ok(nb) => last_status = nb.status_str().to_string(),
                 Err(e) => last_status = format!("unknown, the last poll failed: {e}"),
             }
-            self.logger().log(Level::Debug, || {
-                let seen = match &result {
-                    Ok(nb) => {
-                        let vol = nb.volume.as_ref().and_then(|v| v.status.as_deref());
-                        format!("{}{}", nb.status_str(), vol.map(|v| format!(", volume {v}")).unwrap_or_default())
-                    }
-                    Err(e) => e.to_string(),
-                };
-                format!(
-                    "modelarts: waiting for notebook {id} to be {}: {seen} after {}s (poll {polls})",
-                    target.describe(),
-                    elapsed.as_secs()
-                )
+            let next_delay = (delay * 2).min(poll.max);
+            self.logger().event(Level::Debug, || {
+                let event = Event::new("wait poll")
+                    .field("notebook_id", id)
+                    .field("target", target.describe())
+                    .field("poll", polls)
+                    .field("elapsed_ms", elapsed)
+                    .field("next_delay_ms", next_delay);
+                match &result {
+                    Ok(nb) => event.field("status", nb.status_str()).opt(
+                        "volume_status",
+                        nb.volume.as_ref().and_then(|v| v.status.as_deref()),
+                    ),
+                    Err(e) => event.field("error", e.to_string()),
+                }
             });
             if let Some(cb) = progress {
                 cb(&WaitProgress {
@@ -258,7 +260,7 @@ impl Client {
                 Step::Fail(e) => return Err(e),
                 Step::Continue => {}
             }
-            delay = (delay * 2).min(poll.max);
+            delay = next_delay;
         }
     }
 }

@@ -387,8 +387,15 @@ async fn progress_callback_and_log_line_per_poll() {
     let waits: Vec<&String> = lines
         .iter()
         .map(|(_, l)| l)
-        .filter(|l| l.contains("waiting for notebook n1"))
+        .filter(|l| l.starts_with("wait poll notebook_id=n1 "))
         .collect();
     assert_eq!(waits.len(), 2, "{lines:?}");
-    assert!(waits[0].contains("CREATING") && waits[1].contains("RUNNING"));
+    assert!(
+        waits[0].contains("status=CREATING") && waits[1].contains("status=RUNNING"),
+        "{waits:?}"
+    );
+    assert!(
+        waits[0].contains("poll=1 elapsed_ms=100 next_delay_ms=100"),
+        "{waits:?}"
+    );
 }

@@ -3,6 +3,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
+use super::client_log::client_logger;
 use crate::client::{Client, ClientConfig, ClientError, Credentials as ClientCredentials};
 use crate::provider::{Credentials, ProviderConfig};
 
@@ -48,7 +49,8 @@ impl Backend for ProviderConfig {
         if let Some((_, c)) = clients.iter().find(|(p, _)| p == self) {
             return Ok(c.clone());
         }
-        let client = Client::new(client_config(self))?;
+        // The logger follows TF_LOG/TF_LOG_PROVIDER: client lines become provider lines, or nothing at all.
+        let client = Client::with_logger(client_config(self), client_logger())?;
         clients.push((self.clone(), client.clone()));
         Ok(client)
     }

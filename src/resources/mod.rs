@@ -1,6 +1,7 @@
 //! Terraform resources of the ModelArts provider: the notebook instance and its pure helpers.
 
 pub mod backend;
+pub mod client_log;
 pub mod notebook;
 pub mod notebook_data;
 pub mod notebook_model;

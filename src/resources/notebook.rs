@@ -3,7 +3,7 @@
 //! Plan-time rules live in `notebook_plan`, the PUT body in `notebook_update`, the attribute mapping in
 //! `notebook_model` / `notebook_state`; this file holds the schema and the API calls.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
@@ -16,6 +16,7 @@ use crate::tf::resource::{
 use crate::tf::{
     Attribute, Block, Diagnostic, Diagnostics, NestedBlock, PlanResult, Schema, Type, Value,
 };
+use crate::{log_info, log_warn};
 
 use super::backend::Backend;
 use super::notebook_model::{DesiredState, NotebookModel, DEFAULT_WORKSPACE_ID};
@@ -317,6 +318,12 @@ impl<D: Backend> Resource<D> for NotebookResource {
         let planned = planned_model(ctx, &req.planned);
         let deadline =
             Deadline::after(timeout_of(&planned.timeouts.create, DEFAULT_CREATE_TIMEOUT));
+        let started = Instant::now();
+        log_info!(
+            "creating notebook",
+            name = planned.name,
+            flavor = planned.flavor
+        );
         let created = match client.create_notebook(&planned.create_request()).await {
             Ok(nb) => nb,
             Err(e) => return ApplyResult::failed(api_error("Creating the notebook failed", &e)),
@@ -331,6 +338,14 @@ impl<D: Backend> Resource<D> for NotebookResource {
         // it (and replaces it next time) instead of forgetting it.
         let mut partial = req.planned.unknown_as_null();
         partial.set_attr("id", Value::string(id.clone()));
+        log_info!(
+            "notebook create sent",
+            notebook_id = id,
+            request_id = client.last_request_id(),
+            status = created.status_str(),
+            duration_ms = started.elapsed(),
+        );
+        waiting(&id, "RUNNING", &deadline);
         let ready = async {
             let nb = client
                 .wait_for_status(&id, &[NotebookStatus::Running], deadline.remaining(), None)
@@ -338,7 +353,15 @@ impl<D: Backend> Resource<D> for NotebookResource {
             converge(&client, &id, Some(nb), planned.desired_state, &deadline).await
         };
         match ready.await {
-            Ok(nb) => ApplyResult::ok(state_of(&nb, &planned)),
+            Ok(nb) => {
+                log_info!(
+                    "notebook created",
+                    notebook_id = id,
+                    status = nb.status_str(),
+                    duration_ms = started.elapsed(),
+                );
+                ApplyResult::ok(state_of(&nb, &planned))
+            }
             Err(e) => ApplyResult::partial(
                 partial,
                 Diagnostic::error(
@@ -358,7 +381,16 @@ impl<D: Backend> Resource<D> for NotebookResource {
             Ok(c) => c,
             Err(d) => return ReadResult::failed(d),
         };
-        match client.show_notebook(&id).await {
+        let started = Instant::now();
+        let shown = client.show_notebook(&id).await;
+        log_info!(
+            "notebook read",
+            notebook_id = id,
+            status = shown.as_ref().ok().map(NotebookResp::status_str),
+            request_id = client.last_request_id(),
+            duration_ms = started.elapsed(),
+        );
+        match shown {
             Ok(nb) if nb.status != Some(NotebookStatus::Deleted) => {
                 ReadResult::ok(state_of(&nb, &prior))
             }
@@ -392,6 +424,13 @@ impl<D: Backend> Resource<D> for NotebookResource {
         // A notebook that is to end up stopped anyway may always be stopped.
         let may_stop =
             planned.allow_stop_for_update || planned.desired_state == DesiredState::Stopped;
+        let started = Instant::now();
+        log_info!(
+            "updating notebook",
+            notebook_id = id,
+            changed = plan.changed_fields().join(","),
+            desired_state = planned.desired_state.as_str(),
+        );
         let outcome = async {
             let known = if plan.needs_put() {
                 apply_put(&client, &id, &plan, may_stop, &deadline).await?
@@ -401,7 +440,15 @@ impl<D: Backend> Resource<D> for NotebookResource {
             converge(&client, &id, known, planned.desired_state, &deadline).await
         };
         match outcome.await {
-            Ok(nb) => ApplyResult::ok(state_of(&nb, &planned)),
+            Ok(nb) => {
+                log_info!(
+                    "notebook updated",
+                    notebook_id = id,
+                    status = nb.status_str(),
+                    duration_ms = started.elapsed(),
+                );
+                ApplyResult::ok(state_of(&nb, &planned))
+            }
             Err(failure) => {
                 // Report what the notebook really is now (e.g. stopped, not yet updated), so the next plan shows it.
                 let state = match client.show_notebook(&id).await {
@@ -423,8 +470,17 @@ impl<D: Backend> Resource<D> for NotebookResource {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
+        let started = Instant::now();
+        log_info!("deleting notebook", notebook_id = id);
         match delete_and_wait(&client, &id, timeout).await {
-            Ok(()) => Diagnostics::new(),
+            Ok(()) => {
+                log_info!(
+                    "notebook deleted",
+                    notebook_id = id,
+                    duration_ms = started.elapsed()
+                );
+                Diagnostics::new()
+            }
             Err(e) => api_error(&format!("Deleting notebook {id} failed"), &e).into(),
         }
     }
@@ -540,6 +596,7 @@ fn api_error(summary: &str, e: &ClientError) -> Diagnostic {
 }
 
 fn gone(id: &str) -> ReadResult {
+    log_warn!("notebook no longer exists", notebook_id = id);
     let mut diags = Diagnostics::new();
     diags.warning(
         "Notebook no longer exists",
@@ -591,11 +648,13 @@ async fn settle(
     };
     match &nb.status {
         Some(s) if is_starting(s) => {
+            waiting(id, "RUNNING", deadline);
             client
                 .wait_for_status(id, &[NotebookStatus::Running], deadline.remaining(), None)
                 .await
         }
         Some(NotebookStatus::Stopping) => {
+            waiting(id, "STOPPED", deadline);
             client
                 .wait_for_status(id, &[NotebookStatus::Stopped], deadline.remaining(), None)
                 .await
@@ -609,10 +668,23 @@ async fn stop_and_wait(
     id: &str,
     deadline: &Deadline,
 ) -> Result<NotebookResp, ClientError> {
+    let started = Instant::now();
     client.stop_notebook(id).await?;
-    client
+    log_info!(
+        "notebook stop sent",
+        notebook_id = id,
+        request_id = client.last_request_id()
+    );
+    waiting(id, "STOPPED", deadline);
+    let nb = client
         .wait_for_status(id, &[NotebookStatus::Stopped], deadline.remaining(), None)
-        .await
+        .await?;
+    log_info!(
+        "notebook stopped",
+        notebook_id = id,
+        duration_ms = started.elapsed()
+    );
+    Ok(nb)
 }
 
 async fn start_and_wait(
@@ -620,10 +692,23 @@ async fn start_and_wait(
     id: &str,
     deadline: &Deadline,
 ) -> Result<NotebookResp, ClientError> {
+    let started = Instant::now();
     client.start_notebook(id, &StartQuery::default()).await?;
-    client
+    log_info!(
+        "notebook start sent",
+        notebook_id = id,
+        request_id = client.last_request_id()
+    );
+    waiting(id, "RUNNING", deadline);
+    let nb = client
         .wait_for_status(id, &[NotebookStatus::Running], deadline.remaining(), None)
-        .await
+        .await?;
+    log_info!(
+        "notebook started",
+        notebook_id = id,
+        duration_ms = started.elapsed()
+    );
+    Ok(nb)
 }
 
 /// Brings the notebook to `desired` and returns it as it then is. Starts only when RUNNING is wanted. `known`
@@ -703,7 +788,15 @@ async fn apply_put(
         }
         _ => return Err(NotebookError::bad_status(&nb, id, "updated")),
     };
+    log_info!(
+        "notebook update sent (PUT)",
+        notebook_id = id,
+        request_id = client.last_request_id(),
+        fields = plan.changed_fields().join(","),
+        status = answer.status_str(),
+    );
     if plan.body.storage_new_size.is_some() {
+        waiting(id, "storage resized", deadline);
         let nb = client
             .wait_for_volume_settled(id, deadline.remaining(), None)
             .await?;
@@ -716,7 +809,14 @@ async fn apply_put(
 /// first (6304) is stopped, and one in a transition is let finish, before a second attempt.
 async fn delete_and_wait(client: &Client, id: &str, timeout: Duration) -> Result<(), ClientError> {
     let deadline = Deadline::after(timeout);
-    match client.delete_notebook(id).await {
+    let first = client.delete_notebook(id).await;
+    log_info!(
+        "notebook delete sent",
+        notebook_id = id,
+        request_id = client.last_request_id(),
+        ok = first.is_ok(),
+    );
+    match first {
         Ok(_) => {}
         Err(e) if e.is_not_found() => return Ok(()),
         Err(e) if e.must_stop_first() || e.is_busy_or_in_target_state() => {
@@ -732,7 +832,18 @@ async fn delete_and_wait(client: &Client, id: &str, timeout: Duration) -> Result
         }
         Err(e) => return Err(e),
     }
+    waiting(id, "deleted", &deadline);
     client.wait_for_gone(id, deadline.remaining(), None).await
+}
+
+/// The INFO line before each wait; the client logs every poll of it at DEBUG.
+fn waiting(id: &str, target: &str, deadline: &Deadline) {
+    log_info!(
+        "waiting for notebook",
+        notebook_id = id,
+        target = target,
+        timeout_ms = deadline.remaining(),
+    );
 }
 
 #[cfg(test)]
