@@ -106,7 +106,7 @@ fn assert_lifecycle(run: &Run) {
             &debug,
             "response:",
             CLIENT_MODULE,
-            "operation=create notebook",
+            "operation=\"create notebook\"",
             "method=POST",
             &format!("request_id={rid}"),
             "duration_ms=",

@@ -142,7 +142,8 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
     }
 }
 
-/// Guards against a vacuous pass: the trace really covers the provider's work.
+/// Guards against a vacuous pass: the trace really covers the provider's work, including the client's TRACE
+/// lines with request headers and response bodies, where the credentials and the notebook token are redacted.
 fn assert_traced(what: &str, text: &str) {
     for needle in [
         "ApplyResourceChange",
@@ -154,6 +155,28 @@ fn assert_traced(what: &str, text: &str) {
             "{what}: the trace log has no {needle:?}"
         );
     }
+    let client_trace = |message: &str| {
+        text.lines()
+            .filter(|l| {
+                l.contains("[TRACE] provider.terraform-provider-modelarts_v0.1.0: ")
+                    && l.contains(message)
+                    && l.contains("@module=provider.terraform-provider-modelarts.client")
+            })
+            .collect::<Vec<_>>()
+    };
+    let requests = client_trace(": request: ");
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("headers=") && l.contains("<redacted>")),
+        "{what}: no client TRACE request line with redacted auth headers"
+    );
+    let bodies = client_trace(": response body: ");
+    assert!(
+        bodies.iter().any(|l| l.contains(r#""token":"<redacted>""#)),
+        "{what}: no client TRACE response body with the notebook token redacted:\n{}",
+        bodies.join("\n")
+    );
 }
 
 #[test]
