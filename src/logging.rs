@@ -237,8 +237,12 @@ impl LogValue for f64 {
 impl LogValue for std::time::Duration {
     fn to_log_value(&self) -> serde_json::Value {
         // Milliseconds with microsecond precision read better in TF_LOG output than Go-style "1.2ms" strings.
-        let ms = self.as_secs_f64() * 1000.0;
-        ((ms * 1000.0).round() / 1000.0).to_log_value()
+        // Written as a decimal string, not a number: go-plugin decodes JSON numbers into float64 and hclog
+        // prints those from 1e6 up in exponent form, so a 20-minute wait would read `1.2e+06`.
+        let micros = self.as_micros();
+        let text = format!("{}.{:03}", micros / 1000, micros % 1000);
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        serde_json::Value::String(text.to_owned())
     }
 }
 
@@ -460,6 +464,21 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&root).unwrap();
         assert_eq!(v["@module"], ROOT_MODULE);
         assert_eq!(v["@level"], "warn");
+    }
+
+    #[test]
+    fn durations_are_plain_decimal_milliseconds() {
+        use std::time::Duration;
+        for (d, shown) in [
+            (Duration::from_micros(2_181), "2.181"),
+            (Duration::from_millis(2_000), "2000"),
+            (Duration::from_micros(1_500), "1.5"),
+            (Duration::ZERO, "0"),
+            // Twenty minutes: no exponent, whatever parses it.
+            (Duration::from_secs(1_200), "1200000"),
+        ] {
+            assert_eq!(d.to_log_value(), serde_json::Value::String(shown.into()));
+        }
     }
 
     #[test]

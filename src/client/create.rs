@@ -116,7 +116,8 @@ impl Client {
             Event::new("create had an uncertain outcome; looking for the notebook")
                 .field("name", req.name.as_str())
                 .field("reason", reason)
-                .field("created_since_ms", since)
+                // A string: epoch milliseconds as a number would print in exponent form in Terraform's log.
+                .field("created_since_ms", since.to_string())
         });
         let q = NotebookListQuery {
             name: Some(req.name.clone()),

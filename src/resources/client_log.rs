@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(v["attempt"], 2);
         assert_eq!(v["status"], 200);
         assert_eq!(v["request_id"], "req-42");
-        assert_eq!(v["duration_ms"], 12.345);
+        assert_eq!(v["duration_ms"], "12.345");
         assert_eq!(v["hot"], false);
         assert_eq!(
             parse(&render(now(), client::Level::Trace, &event))["@level"],

@@ -842,7 +842,7 @@ fn waiting(id: &str, target: &str, deadline: &Deadline) {
         "waiting for notebook",
         notebook_id = id,
         target = target,
-        timeout_ms = deadline.remaining(),
+        timeout_s = deadline.remaining().as_secs(),
     );
 }
 
