@@ -324,7 +324,9 @@ fn validation_reports_paths_on_values() {
         .collect();
     assert_eq!(
         paths,
-        vec!["custom_spec", "custom_spec", "custom_spec[0].cpu"]
+        // flavor AND custom_spec: the conflict is reported on flavor (the one to remove); custom_spec without
+        // pool_id on custom_spec; the cpu range on the value itself.
+        vec!["flavor", "custom_spec", "custom_spec[0].cpu"]
     );
 }
 
