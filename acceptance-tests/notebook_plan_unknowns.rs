@@ -48,7 +48,12 @@ fn rename_of_a_running_notebook_may_restart_it() {
     // The strict server refuses the rename while running (6347): stop, PUT, start.
     assert_eq!(
         calls,
-        vec!["PUT / 400", "POST /stop 200", "PUT / 200", "POST /start 200"]
+        vec![
+            "PUT / 400",
+            "POST /stop 200",
+            "PUT / 200",
+            "POST /start 200"
+        ]
     );
     assert_eq!(env.state_value("status"), "RUNNING");
 }

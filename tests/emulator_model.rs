@@ -466,7 +466,8 @@ async fn container_hooks_replace_the_hooks_whole() {
         }))
     );
     // A hook left out of container_hooks is removed, not kept.
-    let pre_only = json!({"hooks": {"container_hooks": {"pre_start": {"script": "bmV3", "type": "COMMAND"}}}});
+    let pre_only =
+        json!({"hooks": {"container_hooks": {"pre_start": {"script": "bmV3", "type": "COMMAND"}}}});
     assert_eq!(api.put(&id, &pre_only.to_string()).await.status, 200);
     assert_eq!(
         api.em.stored_hooks(&id),
@@ -476,7 +477,11 @@ async fn container_hooks_replace_the_hooks_whole() {
         }))
     );
     // Bodies without container_hooks change nothing.
-    for body in [r#"{"hooks": {}}"#, r#"{"hooks": null}"#, r#"{"name": "nb-2"}"#] {
+    for body in [
+        r#"{"hooks": {}}"#,
+        r#"{"hooks": null}"#,
+        r#"{"name": "nb-2"}"#,
+    ] {
         assert_eq!(api.put(&id, body).await.status, 200, "{body}");
         assert!(api.em.stored_hooks(&id).unwrap().is_some(), "{body}");
     }
@@ -811,7 +816,11 @@ async fn listing_defaults_to_the_default_workspace() {
     };
     for path in ["/notebooks", "/notebooks/all"] {
         let all = api.get(path).await;
-        assert_eq!(names(&all), vec!["nb-default"], "{path} without workspace_id");
+        assert_eq!(
+            names(&all),
+            vec!["nb-default"],
+            "{path} without workspace_id"
+        );
         assert_eq!(all.body["total"], 1);
         let zero = api.call("GET", path, &[("workspace_id", "0")], None).await;
         assert_eq!(names(&zero), vec!["nb-default"]);

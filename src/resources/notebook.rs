@@ -68,8 +68,11 @@ fn volume_block() -> Block {
                 .description("SFS Turbo file system UUID of dedicated EFS storage."),
         )
         .attribute(
-            declared(Attribute::string("mount_path").computed(), "volume.mount_path")
-                .description("Where the storage is mounted in the notebook."),
+            declared(
+                Attribute::string("mount_path").computed(),
+                "volume.mount_path",
+            )
+            .description("Where the storage is mounted in the notebook."),
         )
         .attribute(
             declared(Attribute::string("status").computed(), "volume.status")

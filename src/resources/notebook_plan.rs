@@ -39,7 +39,9 @@ pub mod effect {
 pub fn changes_with(path: &str) -> Option<&'static [&'static str]> {
     use effect::*;
     Some(match path {
-        "id" | "url" | "token" | "pool_name" | "feature" | "user" | "run_user" | "created_at" => &[],
+        "id" | "url" | "token" | "pool_name" | "feature" | "user" | "run_user" | "created_at" => {
+            &[]
+        }
         "volume.uri" | "volume.id" | "volume.mount_path" => &[],
         "status" | "fail_reason" | "action_progress" => &[TRANSITION],
         "lease" => &[START],
@@ -71,7 +73,10 @@ pub fn forecast(prior: &Value, planned: &Value, config: &Value) -> Effects {
         e.insert(effect::PUT);
         for (changed, name) in [
             (b.image_id.is_some(), effect::IMAGE),
-            (b.flavor.is_some() || b.custom_spec.is_some(), effect::FLAVOR),
+            (
+                b.flavor.is_some() || b.custom_spec.is_some(),
+                effect::FLAVOR,
+            ),
             (b.storage_new_size.is_some(), effect::RESIZE),
             (b.endpoints.is_some(), effect::ENDPOINTS),
         ] {

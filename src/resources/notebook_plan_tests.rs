@@ -435,8 +435,22 @@ fn update_plans_unknown_exactly_what_the_operation_may_change() {
         m
     };
     let history = ["action_progress", "fail_reason", "lease", "updated_at"];
-    let cases: Vec<(&str, &NotebookModel, NotebookModel, Vec<&str>, Vec<&str>)> = vec![
-        ("rename stopped", &stopped, rename(&stopped), vec![PUT], vec!["updated_at"]),
+    /// (what, prior state, planned model, forecast effects, unknown paths)
+    type Case<'a> = (
+        &'static str,
+        &'a NotebookModel,
+        NotebookModel,
+        Vec<&'static str>,
+        Vec<&'static str>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "rename stopped",
+            &stopped,
+            rename(&stopped),
+            vec![PUT],
+            vec!["updated_at"],
+        ),
         (
             // The server decides whether it takes the rename hot or the apply stops and restarts.
             "rename running",
@@ -488,10 +502,21 @@ fn update_plans_unknown_exactly_what_the_operation_may_change() {
         assert!(errors(&r).is_empty(), "{what}: {:?}", r.diagnostics);
         assert_eq!(unknowns(&r), unknown, "{what}");
         let expected = Effects::Only(effects.into_iter().collect());
-        assert_eq!(forecast(&prior, &r.planned, &config_of(&m)), expected, "{what}");
+        assert_eq!(
+            forecast(&prior, &r.planned, &config_of(&m)),
+            expected,
+            "{what}"
+        );
         let status = r.get(&at("status")).as_str();
         assert_eq!(status, Some(m.desired_state.as_str()), "{what}");
-        for name in ["url", "token", "created_at", "billing_items", "image_name", "id"] {
+        for name in [
+            "url",
+            "token",
+            "created_at",
+            "billing_items",
+            "image_name",
+            "id",
+        ] {
             assert_eq!(r.get(&at(name)), prior.get_attr(name), "{what}: {name}");
         }
     }

@@ -285,7 +285,6 @@ fn timeouts_value(t: &Timeouts) -> Value {
     ])
 }
 
-
 /// The schema of the attributes [`info_attrs`] fills, for the resource and the data sources alike.
 pub fn computed_attributes() -> Vec<Attribute> {
     let c = |a: Attribute, doc: &str| a.computed().description(doc);

@@ -561,14 +561,22 @@ fn forecast_schema() -> Block {
         .forecast(forecast)
         .attribute(Attribute::string("name").required())
         .attribute(Attribute::string("description").optional())
-        .attribute(Attribute::string("url").computed().changes_with(&["renamed"]))
+        .attribute(
+            Attribute::string("url")
+                .computed()
+                .changes_with(&["renamed"]),
+        )
         .attribute(Attribute::string("pool").computed().changes_with(&[]))
         .attribute(Attribute::string("status").computed())
         .block(NestedBlock::list(
             "volume",
             Block::new()
                 .attribute(Attribute::number("size").optional())
-                .attribute(Attribute::string("state").computed().changes_with(&["resized"])),
+                .attribute(
+                    Attribute::string("state")
+                        .computed()
+                        .changes_with(&["resized"]),
+                ),
         ))
 }
 
@@ -630,7 +638,10 @@ fn changes_with_keeps_prior_values_unless_the_forecast_names_an_effect() {
     // No effect: every declared value kept, a null one too; the undeclared one follows the default rule.
     let r = run_forecast(&prior, &config("a", "d".into(), 5.into()));
     assert_eq!(unknowns(&r), vec!["status"]);
-    assert_eq!(r.get(&AttributePath::root("url")).as_str(), Some("https://a"));
+    assert_eq!(
+        r.get(&AttributePath::root("url")).as_str(),
+        Some("https://a")
+    );
     assert!(r.get(&AttributePath::root("pool")).is_null());
 
     let r = run_forecast(&prior, &config("b", Value::Null, 5.into()));
@@ -642,7 +653,10 @@ fn changes_with_keeps_prior_values_unless_the_forecast_names_an_effect() {
 
     // Unknown configuration: the forecast cannot tell, so every declared effect may happen; `&[]` still holds.
     let r = run_forecast(&prior, &config("a", Value::Unknown, 5.into()));
-    assert_eq!(unknowns(&r), vec!["description", "status", "url", "volume[0].state"]);
+    assert_eq!(
+        unknowns(&r),
+        vec!["description", "status", "url", "volume[0].state"]
+    );
     assert!(r.get(&AttributePath::root("pool")).is_null());
 
     // Nothing changed: no update, the prior state as is.
@@ -651,7 +665,10 @@ fn changes_with_keeps_prior_values_unless_the_forecast_names_an_effect() {
 
     // Create: every computed value unknown, whatever is declared.
     let r = run_forecast(&Value::Null, &config("a", Value::Null, 5.into()));
-    assert_eq!(unknowns(&r), vec!["pool", "status", "url", "volume[0].state"]);
+    assert_eq!(
+        unknowns(&r),
+        vec!["pool", "status", "url", "volume[0].state"]
+    );
 }
 
 #[test]
