@@ -19,6 +19,7 @@ mod notebook_drift;
 mod notebook_failures;
 mod notebook_lifecycle;
 mod notebook_plan_errors;
+mod notebook_plan_unknowns;
 mod notebook_running;
 mod notebook_support;
 mod notebook_update;

@@ -256,6 +256,24 @@ impl Env {
             .collect()
     }
 
+    /// Plans (saved, `show -json`), asserts the change is an in-place update, and returns the paths the plan
+    /// leaves unknown (`after_unknown`), sorted, e.g. `["updated_at", "volume[0].status"]`.
+    pub fn planned_unknowns(&self) -> Vec<String> {
+        let plan = self.h.plan_json();
+        let change = plan["resource_changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["address"] == ADDRESS)
+            .map(|c| c["change"].clone())
+            .expect("a change of the notebook");
+        assert_eq!(change["actions"], serde_json::json!(["update"]), "{change}");
+        let mut out = Vec::new();
+        unknown_paths(&change["after_unknown"], String::new(), &mut out);
+        out.sort();
+        out
+    }
+
     /// Applies, asserting the plan updates in place, and returns the PUT bodies sent.
     pub fn apply_update(&self) -> Vec<String> {
         assert_eq!(
@@ -276,4 +294,27 @@ pub fn notebook(extra: &str) -> String {
          size     = 5\n  }}\n{extra}",
         pytorch()
     )
+}
+
+/// Paths marked `true` in a plan's `after_unknown` tree.
+fn unknown_paths(v: &Value, path: String, out: &mut Vec<String>) {
+    match v {
+        Value::Bool(true) => out.push(path),
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                unknown_paths(x, p, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                unknown_paths(x, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
 }

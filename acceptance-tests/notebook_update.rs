@@ -164,7 +164,12 @@ fn several_fields_one_put_and_clear_forms() {
     );
     cfg.endpoint = false;
     step(&env, &cfg, r#"{"endpoints":[]}"#);
+    let id = env.only_id();
+    let hooks = env.emu.stored_hooks(&id).flatten().expect("hooks stored");
+    assert!(hooks.pre_start.is_some() && hooks.post_start.is_none());
     cfg.hooks = false;
     step(&env, &cfg, r#"{"hooks":{"container_hooks":{}}}"#);
+    // The emulator removed them (the API never shows hooks, so only its store can tell).
+    assert_eq!(env.emu.stored_hooks(&id), Some(None));
     assert_eq!(env.state_value("description"), serde_json::Value::Null);
 }

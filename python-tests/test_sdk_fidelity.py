@@ -189,6 +189,29 @@ def test_full_lifecycle(client):
         time.sleep(0.05)
 
 
+def test_list_defaults_to_the_default_workspace(client):
+    workspace = "0123456789abcdef0123456789abcdef"
+    body = NotebookCreateRequest(
+        name="sdk-workspace",
+        flavor="modelarts.vm.cpu.2u",
+        image_id=image_id(client),
+        volume=VolumeMountRequest(category="EVS", ownership="MANAGED", capacity=5),
+        workspace_id=workspace,
+    )
+    nb_id = client.create_notebook(CreateNotebookRequest(body=body)).id
+    try:
+        # Without workspace_id the SDK sends none, and only workspace "0" is listed.
+        unfiltered = client.list_notebooks(ListNotebooksRequest(name="sdk-workspace"))
+        assert unfiltered.total == 0 and unfiltered.data == []
+        default = client.list_notebooks(ListNotebooksRequest(name="sdk-workspace", workspace_id="0"))
+        assert default.total == 0
+        listed = client.list_notebooks(ListNotebooksRequest(name="sdk-workspace", workspace_id=workspace))
+        assert listed.total == 1 and listed.data[0].id == nb_id and listed.data[0].workspace_id == workspace
+    finally:
+        wait_status(client, nb_id, "RUNNING")
+        client.delete_notebook(DeleteNotebookRequest(id=nb_id))
+
+
 def test_bad_secret_key_is_refused(emulator_url):
     bad = make_client(emulator_url, sk=SK[:-1] + "X")
     with pytest.raises(exceptions.ClientRequestException) as e:

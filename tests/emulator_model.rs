@@ -445,6 +445,52 @@ async fn affinity_lists_are_independent_tri_states() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn container_hooks_replace_the_hooks_whole() {
+    use modelarts::emulator::model::{HookConfig, Hooks};
+    let api = api();
+    let id = stopped(&api, "nb").await;
+    let hook = |script: &str| HookConfig {
+        script: script.into(),
+        kind: "COMMAND".into(),
+        mode: None,
+    };
+    let both = json!({"hooks": {"container_hooks": {
+        "pre_start": {"script": "cHJl", "type": "COMMAND"},
+        "post_start": {"script": "cG9zdA==", "type": "COMMAND"}}}});
+    assert_eq!(api.put(&id, &both.to_string()).await.status, 200);
+    assert_eq!(
+        api.em.stored_hooks(&id),
+        Some(Some(Hooks {
+            pre_start: Some(hook("cHJl")),
+            post_start: Some(hook("cG9zdA==")),
+        }))
+    );
+    // A hook left out of container_hooks is removed, not kept.
+    let pre_only =
+        json!({"hooks": {"container_hooks": {"pre_start": {"script": "bmV3", "type": "COMMAND"}}}});
+    assert_eq!(api.put(&id, &pre_only.to_string()).await.status, 200);
+    assert_eq!(
+        api.em.stored_hooks(&id),
+        Some(Some(Hooks {
+            pre_start: Some(hook("bmV3")),
+            post_start: None,
+        }))
+    );
+    // Bodies without container_hooks change nothing.
+    for body in [
+        r#"{"hooks": {}}"#,
+        r#"{"hooks": null}"#,
+        r#"{"name": "nb-2"}"#,
+    ] {
+        assert_eq!(api.put(&id, body).await.status, 200, "{body}");
+        assert!(api.em.stored_hooks(&id).unwrap().is_some(), "{body}");
+    }
+    let clear = r#"{"hooks": {"container_hooks": {}}}"#;
+    assert_eq!(api.put(&id, clear).await.status, 200);
+    assert_eq!(api.em.stored_hooks(&id), Some(None));
+}
+
+#[tokio::test(start_paused = true)]
 async fn storage_grows_only_and_resizes() {
     let api = api();
     let id = stopped(&api, "nb").await;
@@ -750,6 +796,38 @@ async fn listing_pages_filters_and_sorts() {
         .iter()
         .all(|f| f["ascend"]["type"] == "ASCEND_SNT9"));
     assert_eq!(fl.body["total"], 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn listing_defaults_to_the_default_workspace() {
+    let api = api();
+    let ws = "0123456789abcdef0123456789abcdef";
+    let r = api.create("nb-default", json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = api.create("nb-other", json!({ "workspace_id": ws })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let names = |r: &support::Resp| -> Vec<String> {
+        r.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for path in ["/notebooks", "/notebooks/all"] {
+        let all = api.get(path).await;
+        assert_eq!(
+            names(&all),
+            vec!["nb-default"],
+            "{path} without workspace_id"
+        );
+        assert_eq!(all.body["total"], 1);
+        let zero = api.call("GET", path, &[("workspace_id", "0")], None).await;
+        assert_eq!(names(&zero), vec!["nb-default"]);
+        let other = api.call("GET", path, &[("workspace_id", ws)], None).await;
+        assert_eq!(names(&other), vec!["nb-other"]);
+        assert_eq!(other.body["data"][0]["workspace_id"], ws);
+    }
 }
 
 #[tokio::test(start_paused = true)]

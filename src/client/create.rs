@@ -121,6 +121,8 @@ impl Client {
         });
         let q = NotebookListQuery {
             name: Some(req.name.clone()),
+            // List shows only the default workspace when none is given.
+            workspace_id: Some(req.workspace_id.clone().unwrap_or_else(|| "0".into())),
             ..Default::default()
         };
         let listed = match self.list_notebooks_all_pages(&q).await {

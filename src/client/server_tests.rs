@@ -369,7 +369,10 @@ async fn ambiguous_create_adopts_the_single_match() {
         "the create must not be re-sent"
     );
     let list = srv.seen().into_iter().find(|s| s.method == "GET").unwrap();
-    assert_eq!(list.query.as_deref(), Some("limit=50&name=nb-1&offset=0"));
+    assert_eq!(
+        list.query.as_deref(),
+        Some("limit=50&name=nb-1&offset=0&workspace_id=0")
+    );
 }
 
 #[tokio::test]

@@ -252,6 +252,12 @@ impl Emulator {
                 .collect()
         })
     }
+    /// The hooks stored for notebook `id` of any project (`None` if there is no such notebook): the API never
+    /// returns them, so tests of hook updates look here.
+    pub fn stored_hooks(&self, id: &str) -> Option<Option<model::Hooks>> {
+        self.state
+            .all_notebooks(|store, _| store.notebooks.get(id).map(|nb| nb.hooks.clone()))
+    }
     /// Force a status (and optionally a later move, `None` target = disappear) on a notebook of any project.
     pub fn force_status(
         &self,

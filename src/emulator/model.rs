@@ -20,6 +20,8 @@ pub const DURATION_MAX: i64 = 259_200_000;
 pub const DURATION_DEFAULT: i64 = 3_600_000;
 pub const EVS_MAX_GB: i64 = 4096;
 pub const EVS_DEFAULT_GB: i64 = 5;
+/// The workspace of notebooks created without one, and the one List shows without a `workspace_id` filter.
+pub const DEFAULT_WORKSPACE: &str = "0";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AffinityRule {
@@ -330,6 +332,7 @@ pub struct ListFilter {
     pub image_id: Option<String>,
     pub pool_id: Option<String>,
     pub pool_name: Option<String>,
+    /// `None`: the default workspace (notebook-api.md §2.3), not every workspace.
     pub workspace_id: Option<String>,
     pub owner: Option<String>,
     pub description: Option<String>,
@@ -475,9 +478,7 @@ fn matches(nb: &Notebook, f: &ListFilter) -> bool {
         && f.pool_name
             .as_ref()
             .map_or(true, |s| pool.is_some_and(|p| contains_ci(p.name, s)))
-        && f.workspace_id
-            .as_ref()
-            .map_or(true, |s| &nb.workspace_id == s)
+        && nb.workspace_id == f.workspace_id.as_deref().unwrap_or(DEFAULT_WORKSPACE)
         && f.owner.as_ref().map_or(true, |s| &nb.user_id == s)
         && f.description
             .as_ref()
@@ -648,13 +649,12 @@ pub fn apply_update(nb: &mut Notebook, plan: UpdatePlan, ctx: &Ctx<'_>) {
         }
     }
     if plan.hooks_given {
-        let hooks = nb.hooks.get_or_insert_with(Hooks::default);
-        if let Some(h) = plan.hooks_pre_start {
-            hooks.pre_start = Some(h);
-        }
-        if let Some(h) = plan.hooks_post_start {
-            hooks.post_start = Some(h);
-        }
+        // `container_hooks` replaces the hooks whole: a hook it leaves out is removed.
+        let hooks = Hooks {
+            pre_start: plan.hooks_pre_start,
+            post_start: plan.hooks_post_start,
+        };
+        nb.hooks = (hooks != Hooks::default()).then_some(hooks);
     }
     if plan.affinity_given {
         let aff = nb.affinity.get_or_insert_with(Affinity::default);

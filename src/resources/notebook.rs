@@ -20,8 +20,8 @@ use crate::{log_info, log_warn};
 
 use super::backend::Backend;
 use super::notebook_model::{DesiredState, NotebookModel, DEFAULT_WORKSPACE_ID};
-use super::notebook_plan::{adjust_plan, validate_config};
-use super::notebook_state::{computed_attributes, STABLE_COMPUTED};
+use super::notebook_plan::{adjust_plan, changes_with, forecast, validate_config};
+use super::notebook_state::computed_attributes;
 use super::notebook_update::{plan_update, UpdatePlan};
 use super::notebook_validate::{is_uuid, parse_duration};
 
@@ -31,6 +31,15 @@ pub const TYPE_NAME: &str = "modelarts_notebook";
 pub const IMMUTABLE_HINT: &str = "The ModelArts API cannot change this on an existing notebook. Either revert \
      it to its current value, or set `enable_force_new = true` on the resource (or in the provider) to replace the \
      notebook: the old instance and its managed storage are deleted.";
+
+/// A computed attribute with the effects that change it on update (`notebook_plan::changes_with`; `path` names
+/// nested ones as `block.attribute`). Without an entry the engine's default applies: unknown on any change.
+fn declared(a: Attribute, path: &str) -> Attribute {
+    match changes_with(path) {
+        Some(effects) => a.changes_with(effects),
+        None => a,
+    }
+}
 
 fn volume_block() -> Block {
     Block::new()
@@ -50,29 +59,24 @@ fn volume_block() -> Block {
             "Capacity in GB, at most 4096. EVS storage can grow in place; it never shrinks.",
         ))
         .attribute(
-            Attribute::string("uri")
-                .optional()
-                .computed()
+            declared(Attribute::string("uri").optional().computed(), "volume.uri")
                 .immutable_hint(IMMUTABLE_HINT)
                 .description("Path of dedicated storage (EFS share or OBS path)."),
         )
         .attribute(
-            Attribute::string("id")
-                .optional()
-                .computed()
+            declared(Attribute::string("id").optional().computed(), "volume.id")
                 .immutable_hint(IMMUTABLE_HINT)
                 .description("SFS Turbo file system UUID of dedicated EFS storage."),
         )
         .attribute(
-            Attribute::string("mount_path")
-                .computed()
-                .use_state_for_unknown()
-                .description("Where the storage is mounted in the notebook."),
+            declared(
+                Attribute::string("mount_path").computed(),
+                "volume.mount_path",
+            )
+            .description("Where the storage is mounted in the notebook."),
         )
         .attribute(
-            Attribute::string("status")
-                .computed()
-                .use_state_for_unknown()
+            declared(Attribute::string("status").computed(), "volume.status")
                 .description("`RESIZING` while the disk grows."),
         )
 }
@@ -97,9 +101,7 @@ fn endpoint_block() -> Block {
                 ),
         )
         .attribute(
-            Attribute::string("uri")
-                .computed()
-                .use_state_for_unknown()
+            declared(Attribute::string("uri").computed(), "endpoint.uri")
                 .description("Address to connect to."),
         )
 }
@@ -152,7 +154,8 @@ pub fn schema() -> Schema {
              restarting the notebook where the API requires it); fields it cannot update are plan errors unless \
              `enable_force_new` is set.",
         )
-        .attribute(Attribute::string("id").computed().use_state_for_unknown().description("Instance UUID."))
+        .forecast(forecast)
+        .attribute(declared(Attribute::string("id").computed(), "id").description("Instance UUID."))
         .attribute(
             Attribute::string("name")
                 .required()
@@ -198,8 +201,8 @@ pub fn schema() -> Schema {
                 .description("Replace the notebook when a field the API cannot update changes. Defaults to the provider's setting."),
         );
     for a in computed_attributes() {
-        let stable = STABLE_COMPUTED.contains(&a.name.as_str());
-        block = block.attribute(if stable { a.use_state_for_unknown() } else { a });
+        let name = a.name.clone();
+        block = block.attribute(declared(a, &name));
     }
     let block = block
         .block(

@@ -1,14 +1,104 @@
-//! The notebook's plan-time behaviour: validation and the plan hook that runs after the shared plan engine (immutability with the `enable_force_new` escape, storage shrink, the stop warning,
-//! and computed values that are known in advance).
+//! The notebook's plan-time behaviour: validation, the forecast of what an update does (which the shared plan
+//! engine uses to keep computed values the update cannot change), and the plan hook that runs after the engine
+//! (immutability with the `enable_force_new` escape, storage shrink, the stop warning, the status to expect).
 
-use crate::tf::plan::PlanResult;
-use crate::tf::{AttributePath, Diagnostics, PathStep, Value};
+use std::collections::BTreeSet;
+
+use crate::tf::plan::{Effects, PlanResult};
+use crate::tf::{AttributePath, Diagnostics, Value};
 
 use super::notebook::IMMUTABLE_HINT;
 use super::notebook_model::{DesiredState, NotebookModel};
-use super::notebook_state::{computed_attributes, config_view, STABLE_COMPUTED};
+use super::notebook_state::config_view;
 use super::notebook_update::plan_update;
 use super::notebook_validate::validate;
+
+/// Effects of an update, as the forecast names them and computed attributes declare them (`changes_with`).
+pub mod effect {
+    /// A PUT is sent (bumps `update_at`).
+    pub const PUT: &str = "put";
+    /// The notebook may be stopped.
+    pub const STOP: &str = "stop";
+    /// The notebook may be started: a start resets the lease.
+    pub const START: &str = "start";
+    /// The status may move: a stop, a start, or a transition in progress that the apply waits out. Status
+    /// history (`action_progress`, `fail_reason`) and `update_at` follow it.
+    pub const TRANSITION: &str = "transition";
+    /// The PUT changes the image (its name, tag, … follow).
+    pub const IMAGE: &str = "image";
+    /// The PUT changes flavor or custom_spec (billing follows).
+    pub const FLAVOR: &str = "flavor";
+    /// The PUT grows the storage (`volume.status` shows RESIZING meanwhile).
+    pub const RESIZE: &str = "resize";
+    /// The PUT replaces the endpoints (LIST elements pair by position, so every uri may move).
+    pub const ENDPOINTS: &str = "endpoints";
+}
+
+/// Which effects change each computed attribute of the resource; `&[]` = never changes after creation.
+/// Every computed attribute has an entry (a test checks), so an update plans nothing unknown it cannot change.
+pub fn changes_with(path: &str) -> Option<&'static [&'static str]> {
+    use effect::*;
+    Some(match path {
+        "id" | "url" | "token" | "pool_name" | "feature" | "user" | "run_user" | "created_at" => {
+            &[]
+        }
+        "volume.uri" | "volume.id" | "volume.mount_path" => &[],
+        "status" | "fail_reason" | "action_progress" => &[TRANSITION],
+        "lease" => &[START],
+        "updated_at" => &[PUT, TRANSITION],
+        "image_name" | "image_swr_path" | "image_tag" | "image_type" => &[IMAGE],
+        "billing_items" => &[FLAVOR],
+        "volume.status" => &[RESIZE],
+        "endpoint.uri" => &[ENDPOINTS],
+        _ => return None,
+    })
+}
+
+/// What the update of `prior` to `planned` does, mirroring `NotebookResource::update`: a PUT when the minimal
+/// body is not empty (on a RUNNING notebook it may stop and restart it: the server decides whether it takes the
+/// change hot), then a start or stop to reach `desired_state` from the status the state was refreshed with.
+pub fn forecast(prior: &Value, planned: &Value, config: &Value) -> Effects {
+    if !config.is_wholly_known() {
+        // An unknown value may turn out to be any change.
+        return Effects::Any;
+    }
+    let before = NotebookModel::from_value(prior);
+    let after = NotebookModel::from_value(planned);
+    let update = plan_update(&before, &after);
+    let status = before.info.status.as_deref();
+    let mut e = BTreeSet::new();
+    let put = update.needs_put();
+    if put {
+        let b = &update.body;
+        e.insert(effect::PUT);
+        for (changed, name) in [
+            (b.image_id.is_some(), effect::IMAGE),
+            (
+                b.flavor.is_some() || b.custom_spec.is_some(),
+                effect::FLAVOR,
+            ),
+            (b.storage_new_size.is_some(), effect::RESIZE),
+            (b.endpoints.is_some(), effect::ENDPOINTS),
+        ] {
+            if changed {
+                e.insert(name);
+            }
+        }
+    }
+    let stop = (put && !matches!(status, Some("STOPPED" | "START_FAILED")))
+        || (after.desired_state == DesiredState::Stopped && status != Some("STOPPED"));
+    let start = after.desired_state == DesiredState::Running && (stop || status != Some("RUNNING"));
+    if stop {
+        e.insert(effect::STOP);
+    }
+    if start {
+        e.insert(effect::START);
+    }
+    if stop || start || !matches!(status, Some("RUNNING" | "STOPPED")) {
+        e.insert(effect::TRANSITION);
+    }
+    Effects::Only(e)
+}
 
 /// Every configuration rule; unknown values are skipped.
 pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
@@ -46,45 +136,7 @@ pub fn adjust_plan(
         return;
     }
     check_storage(prior, plan);
-    keep_prior_computed(prior, config, plan);
-    unknown_where_changed(prior, plan);
     warn_about_stop(prior, plan);
-}
-
-/// Computed values the update cannot change keep their prior value instead of "known after apply": all of them
-/// when the update makes no API call that changes the notebook (only `timeouts` or provider-side settings
-/// changed), else the stable ones that are null (they stay null: e.g. no pool, no dedicated storage).
-fn keep_prior_computed(prior: &Value, config: &Value, plan: &mut PlanResult) {
-    let before = NotebookModel::from_value(prior);
-    let after = NotebookModel::from_value(&plan.planned);
-    let update = plan_update(&before, &after);
-    // A value still unknown in the configuration may turn out to be a change.
-    let api_change =
-        update.needs_put() || update.desired_state_changed || !config.is_wholly_known();
-    let computed: Vec<String> = computed_attributes().into_iter().map(|a| a.name).collect();
-    for path in plan.planned.unknown_paths() {
-        let Some(prior_value) = prior.get_path(&path) else {
-            continue;
-        };
-        let (is_computed, stable) = match path.steps.as_slice() {
-            [PathStep::Attr(a)] => (computed.contains(a), STABLE_COMPUTED.contains(&a.as_str())),
-            [PathStep::Attr(v), PathStep::Index(0), PathStep::Attr(a)] if v == "volume" => {
-                let c = matches!(a.as_str(), "uri" | "id" | "mount_path" | "status" | "size");
-                (c, c && a != "size")
-            }
-            [PathStep::Attr(e), PathStep::Index(_), PathStep::Attr(a)] if e == "endpoint" => {
-                (a == "uri", false)
-            }
-            _ => (false, false),
-        };
-        if !is_computed {
-            continue;
-        }
-        if !api_change || (stable && prior_value.is_null()) {
-            let kept = prior_value.clone();
-            plan.set(&path, kept);
-        }
-    }
 }
 
 fn plan_force_new(prior: &Value, config: &Value, plan: &mut PlanResult, provider: Option<bool>) {
@@ -149,35 +201,6 @@ fn check_storage(prior: &Value, plan: &mut PlanResult) {
             "Storage cannot be resized",
             format!("Only EVS storage can grow in place; this notebook's storage is {category}."),
         );
-    }
-}
-
-fn changed(prior: &Value, plan: &PlanResult, name: &str) -> bool {
-    let path = AttributePath::root(name);
-    prior.get_path(&path).unwrap_or(&Value::Null) != plan.get(&path)
-}
-
-/// Computed values kept from state by default that do change with certain inputs.
-fn unknown_where_changed(prior: &Value, plan: &mut PlanResult) {
-    if changed(prior, plan, "image_id") {
-        for name in ["image_name", "image_swr_path", "image_tag", "image_type"] {
-            plan.set_unknown(&AttributePath::root(name));
-        }
-    }
-    if changed(prior, plan, "flavor") || changed(prior, plan, "custom_spec") {
-        plan.set_unknown(&AttributePath::root("billing_items"));
-    }
-    let size = size_path();
-    if prior.get_path(&size) != Some(plan.get(&size)) {
-        plan.set_unknown(&AttributePath::root("volume").index(0).attr("status"));
-    }
-    let before = NotebookModel::from_value(prior);
-    let after = NotebookModel::from_value(&plan.planned);
-    if plan_update(&before, &after).body.endpoints.is_some() {
-        // LIST elements pair up by position, so after any endpoint change a kept uri could be another's.
-        for i in 0..after.endpoints.len() {
-            plan.set_unknown(&AttributePath::root("endpoint").index(i as i64).attr("uri"));
-        }
     }
 }
 

@@ -322,10 +322,8 @@ fn validation_reports_paths_on_values() {
         .errors()
         .map(|d| d.path.as_ref().unwrap().to_string())
         .collect();
-    assert_eq!(
-        paths,
-        vec!["custom_spec", "custom_spec", "custom_spec[0].cpu"]
-    );
+    // flavor and custom_spec both set (on flavor), custom_spec without pool_id, the cpu bound.
+    assert_eq!(paths, vec!["flavor", "custom_spec", "custom_spec[0].cpu"]);
 }
 
 #[test]
@@ -381,4 +379,212 @@ fn stable_null_computed_values_stay_null_on_update() {
         .is_null());
     assert!(r.get(&at("updated_at")).is_unknown());
     assert!(r.get(&at("fail_reason")).is_unknown());
+}
+
+fn unknowns(r: &PlanResult) -> Vec<String> {
+    let mut u: Vec<String> = r
+        .planned
+        .unknown_paths()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    u.sort();
+    u
+}
+
+fn stopped_model() -> NotebookModel {
+    let mut m = state_model();
+    m.info.status = Some("STOPPED".into());
+    m.desired_state = DesiredState::Stopped;
+    m
+}
+
+/// With the lease, progress and fail reason a notebook has in state.
+fn with_history(mut m: NotebookModel) -> NotebookModel {
+    m.info.lease = Some(LeaseInfo {
+        enabled: Some(true),
+        duration: Some(3_600_000),
+        kind: Some("TIMING".into()),
+    });
+    m.info.action_progress = vec![Progress {
+        step: Some(1),
+        status: Some("COMPLETED".into()),
+        description: Some("Prepare storage".into()),
+    }];
+    m
+}
+
+#[test]
+fn update_plans_unknown_exactly_what_the_operation_may_change() {
+    use effect::*;
+    let running = with_history(state_model());
+    let stopped = with_history(stopped_model());
+    let rename = |m: &NotebookModel| {
+        let mut m = m.clone();
+        m.name = "nb-2".into();
+        m
+    };
+    let grow = |m: &NotebookModel| {
+        let mut m = m.clone();
+        m.volume.size = Some(80);
+        m
+    };
+    let desired = |m: &NotebookModel, d: DesiredState| {
+        let mut m = m.clone();
+        m.desired_state = d;
+        m
+    };
+    let history = ["action_progress", "fail_reason", "lease", "updated_at"];
+    /// (what, prior state, planned model, forecast effects, unknown paths)
+    type Case<'a> = (
+        &'static str,
+        &'a NotebookModel,
+        NotebookModel,
+        Vec<&'static str>,
+        Vec<&'static str>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "rename stopped",
+            &stopped,
+            rename(&stopped),
+            vec![PUT],
+            vec!["updated_at"],
+        ),
+        (
+            // The server decides whether it takes the rename hot or the apply stops and restarts.
+            "rename running",
+            &running,
+            rename(&running),
+            vec![PUT, START, STOP, TRANSITION],
+            history.to_vec(),
+        ),
+        (
+            "grow stopped",
+            &stopped,
+            grow(&stopped),
+            vec![PUT, RESIZE],
+            vec!["updated_at", "volume[0].status"],
+        ),
+        (
+            "grow running",
+            &running,
+            grow(&running),
+            vec![PUT, RESIZE, START, STOP, TRANSITION],
+            [&history[..], &["volume[0].status"]].concat(),
+        ),
+        (
+            // A stop does not touch the lease.
+            "stop",
+            &running,
+            desired(&running, DesiredState::Stopped),
+            vec![STOP, TRANSITION],
+            vec!["action_progress", "fail_reason", "updated_at"],
+        ),
+        (
+            "start",
+            &stopped,
+            desired(&stopped, DesiredState::Running),
+            vec![START, TRANSITION],
+            history.to_vec(),
+        ),
+        (
+            "rename running, to end stopped",
+            &running,
+            desired(&rename(&running), DesiredState::Stopped),
+            vec![PUT, STOP, TRANSITION],
+            vec!["action_progress", "fail_reason", "updated_at"],
+        ),
+    ];
+    for (what, prior, m, effects, unknown) in cases {
+        let prior = prior.to_value();
+        let r = run(&prior, &config_of(&m), Some(false));
+        assert!(errors(&r).is_empty(), "{what}: {:?}", r.diagnostics);
+        assert_eq!(unknowns(&r), unknown, "{what}");
+        let expected = Effects::Only(effects.into_iter().collect());
+        assert_eq!(
+            forecast(&prior, &r.planned, &config_of(&m)),
+            expected,
+            "{what}"
+        );
+        let status = r.get(&at("status")).as_str();
+        assert_eq!(status, Some(m.desired_state.as_str()), "{what}");
+        for name in [
+            "url",
+            "token",
+            "created_at",
+            "billing_items",
+            "image_name",
+            "id",
+        ] {
+            assert_eq!(r.get(&at(name)), prior.get_attr(name), "{what}: {name}");
+        }
+    }
+}
+
+#[test]
+fn a_notebook_that_is_not_running_as_desired_will_be_started() {
+    let mut prior = with_history(state_model());
+    prior.info.status = Some("START_FAILED".into());
+    prior.info.fail_reason = Some("no capacity".into());
+    let mut m = prior.clone();
+    m.timeouts.update = Some("45m".into());
+    let r = run(&prior.to_value(), &config_of(&m), Some(false));
+    assert_eq!(
+        unknowns(&r),
+        vec!["action_progress", "fail_reason", "lease", "updated_at"]
+    );
+    assert_eq!(r.get(&at("status")).as_str(), Some("RUNNING"));
+}
+
+#[test]
+fn unknown_configuration_may_change_everything_that_can_change() {
+    let prior = with_history(stopped_model()).to_value();
+    let mut config = config_of(&stopped_model());
+    config.set_attr("description", Value::Unknown);
+    let r = run(&prior, &config, Some(false));
+    assert_eq!(
+        unknowns(&r),
+        vec![
+            "action_progress",
+            "billing_items",
+            "description",
+            "endpoint[0].uri",
+            "fail_reason",
+            "image_name",
+            "image_swr_path",
+            "image_tag",
+            "image_type",
+            "lease",
+            "updated_at",
+            "volume[0].status",
+        ]
+    );
+}
+
+#[test]
+fn every_computed_attribute_declares_what_changes_it() {
+    fn walk(block: &crate::tf::Block, prefix: &str, missing: &mut Vec<String>) {
+        for a in &block.attributes {
+            let path = format!("{prefix}{}", a.name);
+            // Optional+computed values the configuration drives (size, enable_force_new) need no declaration.
+            let config_driven = a.optional && !matches!(path.as_str(), "volume.uri" | "volume.id");
+            if a.computed && a.default.is_none() && !config_driven {
+                if a.changes_with.is_none() {
+                    missing.push(path.clone());
+                }
+                assert_eq!(
+                    a.changes_with.as_deref(),
+                    changes_with(&path),
+                    "{path} is declared from the table"
+                );
+            }
+        }
+        for nb in &block.blocks {
+            walk(&nb.block, &format!("{prefix}{}.", nb.type_name), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&super::super::notebook::schema().block, "", &mut missing);
+    assert!(missing.is_empty(), "no changes_with: {missing:?}");
 }

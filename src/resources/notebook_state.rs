@@ -285,23 +285,6 @@ fn timeouts_value(t: &Timeouts) -> Value {
     ])
 }
 
-/// Computed attributes whose value does not change on update (unless the plan hook says otherwise, e.g. the
-/// image details when `image_id` changes): the plan keeps their state value instead of "known after apply".
-pub const STABLE_COMPUTED: &[&str] = &[
-    "url",
-    "token",
-    "image_name",
-    "image_swr_path",
-    "image_tag",
-    "image_type",
-    "pool_name",
-    "feature",
-    "billing_items",
-    "user",
-    "run_user",
-    "created_at",
-];
-
 /// The schema of the attributes [`info_attrs`] fills, for the resource and the data sources alike.
 pub fn computed_attributes() -> Vec<Attribute> {
     let c = |a: Attribute, doc: &str| a.computed().description(doc);

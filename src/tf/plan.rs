@@ -10,12 +10,18 @@
 //!   else the prior value (unknown if the prior value is null and the resource changes);
 //! - computed-only: unknown on create; on update the prior value if the resource has no changes at all,
 //!   else unknown (unless `use_state_for_unknown`);
+//! - computed with `changes_with(effects)` (and null in config): on update the prior value unless the resource's
+//!   forecast of the update names one of those effects, then unknown. The forecast sees the configured values
+//!   with defaults applied, so the resource states what the apply will do once, and each attribute what it
+//!   depends on;
 //! - then the attribute's plan modifiers, then immutability: a change is an error, or with
 //!   replacement allowed an entry in `requires_replace`.
 //!
 //! Nested blocks recurse element-wise (lists by index, maps by key, sets by matching their non-computed
 //! content); elements are never added or removed and unknown block collections pass through.
 //! A null proposed state (destroy) passes through untouched.
+
+use std::collections::BTreeSet;
 
 use super::diag::Diagnostics;
 use super::path::AttributePath;
@@ -64,6 +70,45 @@ impl PlanModifier for UseStateForUnknown {
         {
             resp.planned = req.prior.clone();
         }
+    }
+}
+
+/// What an update will do, as effect names the resource chooses (e.g. `"put"`, `"start"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effects {
+    /// Cannot tell (e.g. configuration values not known yet): anything may change.
+    Any,
+    /// Exactly these effects, possibly none.
+    Only(BTreeSet<&'static str>),
+}
+
+impl Effects {
+    pub fn none() -> Effects {
+        Effects::Only(BTreeSet::new())
+    }
+
+    /// Whether any of `effects` may happen.
+    pub fn any_of(&self, effects: &[&'static str]) -> bool {
+        match self {
+            Effects::Any => !effects.is_empty(),
+            Effects::Only(set) => effects.iter().any(|e| set.contains(e)),
+        }
+    }
+}
+
+/// Forecasts an update, declared on the resource's root block (`Block::forecast`).
+pub trait UpdateForecast: Send + Sync {
+    /// `planned` is the proposed state with the configured defaults applied (computed values still the prior
+    /// ones); `config` may hold unknowns.
+    fn effects(&self, prior: &Value, planned: &Value, config: &Value) -> Effects;
+}
+
+impl<F> UpdateForecast for F
+where
+    F: Fn(&Value, &Value, &Value) -> Effects + Send + Sync,
+{
+    fn effects(&self, prior: &Value, planned: &Value, config: &Value) -> Effects {
+        self(prior, planned, config)
     }
 }
 
@@ -182,6 +227,7 @@ pub fn plan(input: &PlanInput<'_>) -> PlanResult {
         input,
         create,
         has_changes: true,
+        effects: Effects::Any,
         full: false,
         result: PlanResult::default(),
     };
@@ -194,10 +240,16 @@ pub fn plan(input: &PlanInput<'_>) -> PlanResult {
         true,
     );
     let has_changes = create || with_defaults != *input.prior;
+    let effects = match &input.schema.forecast {
+        Some(f) if !create && has_changes => f.effects(input.prior, &with_defaults, input.config),
+        _ if !has_changes => Effects::none(),
+        _ => Effects::Any,
+    };
     let mut engine = Engine {
         input,
         create,
         has_changes,
+        effects,
         full: true,
         result: PlanResult::default(),
     };
@@ -218,6 +270,8 @@ struct Engine<'a> {
     input: &'a PlanInput<'a>,
     create: bool,
     has_changes: bool,
+    /// The resource's forecast of this update (`Any` on create or without a forecast).
+    effects: Effects,
     /// False: only apply defaults (to find out whether anything changes).
     full: bool,
     result: PlanResult,
@@ -369,6 +423,12 @@ impl Engine<'_> {
             d.clone()
         } else if element_create {
             Value::Unknown
+        } else if let Some(effects) = &a.changes_with {
+            if self.effects.any_of(effects) {
+                Value::Unknown
+            } else {
+                prior.clone()
+            }
         } else if !self.has_changes || (a.optional && !prior.is_null()) {
             // A known null would bind apply to return null; with changes pending, leave it open.
             prior.clone()

@@ -538,3 +538,149 @@ fn optional_computed_with_null_prior_is_unknown_only_when_something_changes() {
         "a known null would force apply to return null"
     );
 }
+
+/// A schema whose forecast names "renamed" when the name changes and "resized" when the volume size does.
+fn forecast_schema() -> Block {
+    fn forecast(prior: &Value, planned: &Value, config: &Value) -> Effects {
+        if !config.is_wholly_known() {
+            return Effects::Any;
+        }
+        let mut e = BTreeSet::new();
+        if prior.get_attr("name") != planned.get_attr("name") {
+            e.insert("renamed");
+        }
+        let size = |v: &Value| v.get_attr("volume").elements().first().cloned();
+        if size(prior).map(|v| v.get_attr("size").clone())
+            != size(planned).map(|v| v.get_attr("size").clone())
+        {
+            e.insert("resized");
+        }
+        Effects::Only(e)
+    }
+    Block::new()
+        .forecast(forecast)
+        .attribute(Attribute::string("name").required())
+        .attribute(Attribute::string("description").optional())
+        .attribute(
+            Attribute::string("url")
+                .computed()
+                .changes_with(&["renamed"]),
+        )
+        .attribute(Attribute::string("pool").computed().changes_with(&[]))
+        .attribute(Attribute::string("status").computed())
+        .block(NestedBlock::list(
+            "volume",
+            Block::new()
+                .attribute(Attribute::number("size").optional())
+                .attribute(
+                    Attribute::string("state")
+                        .computed()
+                        .changes_with(&["resized"]),
+                ),
+        ))
+}
+
+fn run_forecast(prior: &Value, config: &Value) -> PlanResult {
+    let block = forecast_schema();
+    let prop = proposed(&block, prior, config);
+    let input = PlanInput {
+        schema: &block,
+        prior,
+        proposed: &prop,
+        config,
+        replace_allowed: false,
+        default_immutable_hint: None,
+    };
+    let result = plan(&input);
+    let check = check_planned(&block, prior, config, &result.planned, "t");
+    assert!(check.is_empty(), "engine produced an invalid plan: {check}");
+    result
+}
+
+#[test]
+fn changes_with_keeps_prior_values_unless_the_forecast_names_an_effect() {
+    let prior = Value::object([
+        ("name", Value::from("a")),
+        ("description", Value::Null),
+        ("url", "https://a".into()),
+        ("pool", Value::Null),
+        ("status", "RUNNING".into()),
+        (
+            "volume",
+            Value::list([vol(&[("size", 5.into()), ("state", "OK".into())])]),
+        ),
+    ]);
+    let config = |name: &str, desc: Value, size: Value| {
+        Value::object([
+            ("name", Value::from(name)),
+            ("description", desc),
+            ("url", Value::Null),
+            ("pool", Value::Null),
+            ("status", Value::Null),
+            (
+                "volume",
+                Value::list([vol(&[("size", size), ("state", Value::Null)])]),
+            ),
+        ])
+    };
+    let state = AttributePath::root("volume").index(0).attr("state");
+    let unknowns = |r: &PlanResult| -> Vec<String> {
+        let mut u: Vec<String> = r
+            .planned
+            .unknown_paths()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        u.sort();
+        u
+    };
+
+    // No effect: every declared value kept, a null one too; the undeclared one follows the default rule.
+    let r = run_forecast(&prior, &config("a", "d".into(), 5.into()));
+    assert_eq!(unknowns(&r), vec!["status"]);
+    assert_eq!(
+        r.get(&AttributePath::root("url")).as_str(),
+        Some("https://a")
+    );
+    assert!(r.get(&AttributePath::root("pool")).is_null());
+
+    let r = run_forecast(&prior, &config("b", Value::Null, 5.into()));
+    assert_eq!(unknowns(&r), vec!["status", "url"]);
+
+    let r = run_forecast(&prior, &config("a", Value::Null, 8.into()));
+    assert_eq!(unknowns(&r), vec!["status", "volume[0].state"]);
+    assert!(r.get(&state).is_unknown());
+
+    // Unknown configuration: the forecast cannot tell, so every declared effect may happen; `&[]` still holds.
+    let r = run_forecast(&prior, &config("a", Value::Unknown, 5.into()));
+    assert_eq!(
+        unknowns(&r),
+        vec!["description", "status", "url", "volume[0].state"]
+    );
+    assert!(r.get(&AttributePath::root("pool")).is_null());
+
+    // Nothing changed: no update, the prior state as is.
+    let r = run_forecast(&prior, &config("a", Value::Null, 5.into()));
+    assert_eq!(r.planned, prior);
+
+    // Create: every computed value unknown, whatever is declared.
+    let r = run_forecast(&Value::Null, &config("a", Value::Null, 5.into()));
+    assert_eq!(
+        unknowns(&r),
+        vec!["pool", "status", "url", "volume[0].state"]
+    );
+}
+
+#[test]
+fn changes_with_needs_a_computed_attribute() {
+    let b = Block::new()
+        .attribute(Attribute::string("a").optional().changes_with(&[]))
+        .attribute(Attribute::string("b").default("x").changes_with(&[]))
+        .attribute(Attribute::string("c").computed().changes_with(&[]));
+    let diags = b.check(&AttributePath::empty());
+    let paths: Vec<String> = diags
+        .errors()
+        .map(|d| d.path.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, vec!["a", "b"]);
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::diag::Diagnostics;
 use super::path::AttributePath;
-use super::plan::{PlanModifier, RequiresReplace, UseStateForUnknown};
+use super::plan::{PlanModifier, RequiresReplace, UpdateForecast, UseStateForUnknown};
 use super::protocol;
 use super::types::Type;
 use super::validate::{BlockValidator, Validator};
@@ -50,6 +50,8 @@ pub struct Block {
     pub description: String,
     pub deprecated: bool,
     pub validators: Vec<Arc<dyn BlockValidator>>,
+    /// Root block only: what an update will do, for attributes declared with `Attribute::changes_with`.
+    pub forecast: Option<Arc<dyn UpdateForecast>>,
 }
 
 impl Block {
@@ -85,6 +87,12 @@ impl Block {
     /// A cross-attribute rule, e.g. `validate::conflicts_with(["a", "b"])`.
     pub fn validator(mut self, v: impl BlockValidator + 'static) -> Block {
         self.validators.push(Arc::new(v));
+        self
+    }
+
+    /// Declares the resource's update forecast (see `plan::UpdateForecast`); only read on the root block.
+    pub fn forecast(mut self, f: impl UpdateForecast + 'static) -> Block {
+        self.forecast = Some(Arc::new(f));
         self
     }
 
@@ -156,6 +164,13 @@ impl Block {
             match (a.required, a.optional, a.computed) {
                 (true, false, false) | (false, true, _) | (false, false, true) => {}
                 _ => bug(&mut diags, &p, "an attribute is exactly one of required, optional, computed, or optional+computed".into()),
+            }
+            if a.changes_with.is_some() && (!a.computed || a.default.is_some()) {
+                bug(
+                    &mut diags,
+                    &p,
+                    "changes_with needs a computed attribute without a default".into(),
+                );
             }
             if let Some(d) = &a.default {
                 if !(a.optional && a.computed) {
@@ -234,6 +249,8 @@ pub struct Attribute {
     pub validators: Vec<Arc<dyn Validator>>,
     pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
     pub immutable: Option<Immutable>,
+    /// Computed value that an update changes only through these effects of the resource's forecast.
+    pub changes_with: Option<Vec<&'static str>>,
 }
 
 impl Attribute {
@@ -253,6 +270,7 @@ impl Attribute {
             validators: Vec::new(),
             plan_modifiers: Vec::new(),
             immutable: None,
+            changes_with: None,
         }
     }
 
@@ -336,6 +354,14 @@ impl Attribute {
     /// Keep the prior value of a computed attribute instead of planning it unknown on updates.
     pub fn use_state_for_unknown(self) -> Attribute {
         self.plan_modifier(UseStateForUnknown)
+    }
+
+    /// A computed value that an update changes only through one of `effects`, as named by the root block's
+    /// forecast (`Block::forecast`): the plan keeps the prior value (null included) unless the forecast
+    /// names one of them, and is unknown otherwise. `&[]`: never changes after creation.
+    pub fn changes_with(mut self, effects: &[&'static str]) -> Attribute {
+        self.changes_with = Some(effects.to_vec());
+        self
     }
 
     /// Any change replaces the resource (Terraform's classic ForceNew).
