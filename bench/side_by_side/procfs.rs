@@ -42,7 +42,9 @@ pub fn wait_usage(child: Child, limit: Duration) -> Result<(i32, Usage), BoxErro
                     unsafe { libc::kill(pid, libc::SIGKILL) };
                     return true;
                 }
-                std::thread::sleep(Duration::from_millis(20));
+                // Parked, not sleeping: the reaper unparks it, so joining it below adds no delay to the
+                // caller's timing (a 20 ms sleep here once added up to 20 ms to every measured exit).
+                std::thread::park_timeout(until.saturating_duration_since(Instant::now()));
             }
             false
         })
@@ -62,6 +64,7 @@ pub fn wait_usage(child: Child, limit: Duration) -> Result<(i32, Usage), BoxErro
         }
     };
     done.store(true, Ordering::Release);
+    watchdog.thread().unpark();
     let killed = watchdog.join().unwrap_or(false);
     // std's Child would reap again on wait(); it was reaped here, so just forget the handle.
     drop(child);
