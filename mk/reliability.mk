@@ -12,7 +12,10 @@ FUZZ_SECONDS     ?= 60
 FUZZ_SANITIZER   ?= address
 FUZZ_LIBFUZZER   ?= -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 -max_len=16384 -detect_leaks=0
 # Leak detection off: Rust leaks nothing unsafe here, and LSan's per-input scans cost 6x the throughput.
-FUZZ_ENV         := RUSTC_BOOTSTRAP=1 ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0
+# Extra cargo profile settings; fuzz-ci builds at opt-level 1 without debug info (much quicker to build than
+# the default opt-level 3 + debug info; the bounded CI run needs coverage, not peak execs per second).
+FUZZ_PROFILE_ENV ?=
+FUZZ_ENV         = RUSTC_BOOTSTRAP=1 ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 $(FUZZ_PROFILE_ENV)
 # Extra `cargo fuzz build/run` flags; fuzz-ci uses 16 codegen units (much quicker to build, a little slower to run).
 FUZZ_BUILD_FLAGS ?=
 FUZZ_DIR         := $(CURDIR)/fuzz
@@ -51,7 +54,8 @@ FUZZ_CI_SECONDS ?= 15
 fuzz-ci:
 	@if [ "$(FUZZ_CI_SECONDS)" = "0" ]; then echo "fuzz-ci skipped (FUZZ_CI_SECONDS=0)"; else \
 		$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CI_SECONDS) \
-			FUZZ_BUILD_FLAGS="$(or $(FUZZ_BUILD_FLAGS),--codegen-units 16)"; fi
+			FUZZ_BUILD_FLAGS="$(or $(FUZZ_BUILD_FLAGS),--codegen-units 16)" \
+			FUZZ_PROFILE_ENV="$(or $(FUZZ_PROFILE_ENV),CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0)"; fi
 
 # Regenerates the committed seed corpus (deterministic).
 fuzz-seeds:
