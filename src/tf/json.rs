@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
-use super::codec::CodecError;
+use super::codec::{CodecError, LazyPath};
 use super::number::Number;
 use super::path::AttributePath;
 use super::types::Type;
@@ -31,7 +31,7 @@ fn decode_with(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, CodecErr
 
 /// Decodes an already parsed JSON document against `ty`.
 pub fn decode_value(j: &J, ty: &Type, lenient: bool) -> Result<Value, CodecError> {
-    Decoder { lenient }.value(j, ty, &AttributePath::empty())
+    Decoder { lenient }.value(j, ty, &LazyPath::Root)
 }
 
 pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
@@ -39,7 +39,7 @@ pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
 }
 
 pub fn encode_value(v: &Value, ty: &Type) -> Result<J, CodecError> {
-    enc(v, ty, &AttributePath::empty())
+    enc(v, ty, &LazyPath::Root)
 }
 
 struct Decoder {
@@ -58,12 +58,12 @@ fn json_kind(j: &J) -> &'static str {
 }
 
 impl Decoder {
-    fn value(&self, j: &J, ty: &Type, path: &AttributePath) -> Result<Value, CodecError> {
+    fn value(&self, j: &J, ty: &Type, path: &LazyPath<'_>) -> Result<Value, CodecError> {
         if j.is_null() {
             return Ok(Value::Null);
         }
         let mismatch =
-            || CodecError::new(path, format!("expected {ty}, found JSON {}", json_kind(j)));
+            || CodecError::at(path, format!("expected {ty}, found JSON {}", json_kind(j)));
         match ty {
             // cty converts JSON primitives to string the same way.
             Type::String => match j {
@@ -80,7 +80,7 @@ impl Decoder {
                 };
                 Number::parse(&text)
                     .map(Value::Number)
-                    .map_err(|e| CodecError::new(path, e.to_string()))
+                    .map_err(|e| CodecError::at(path, e.to_string()))
             }
             Type::Bool => match j {
                 J::Bool(b) => Ok(Value::Bool(*b)),
@@ -97,15 +97,11 @@ impl Decoder {
                     .iter()
                     .enumerate()
                     .map(|(i, x)| {
-                        self.value(
-                            x,
-                            e,
-                            &if is_list {
-                                path.clone().index(i as i64)
-                            } else {
-                                path.clone()
-                            },
-                        )
+                        if is_list {
+                            self.value(x, e, &path.index(i as i64))
+                        } else {
+                            self.value(x, e, path)
+                        }
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(if is_list {
@@ -119,7 +115,7 @@ impl Decoder {
                     return Err(mismatch());
                 };
                 if items.len() != ts.len() {
-                    return Err(CodecError::new(
+                    return Err(CodecError::at(
                         path,
                         format!(
                             "expected a tuple of {} elements, found {}",
@@ -132,7 +128,7 @@ impl Decoder {
                     .iter()
                     .zip(ts)
                     .enumerate()
-                    .map(|(i, (x, t))| self.value(x, t, &path.clone().index(i as i64)));
+                    .map(|(i, (x, t))| self.value(x, t, &path.index(i as i64)));
                 Ok(Value::Tuple(vals.collect::<Result<_, _>>()?))
             }
             Type::Map(e) => {
@@ -141,7 +137,7 @@ impl Decoder {
                 };
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
-                    out.insert(k.clone(), self.value(x, e, &path.clone().key(k.clone()))?);
+                    out.insert(k.clone(), self.value(x, e, &path.key(k))?);
                 }
                 Ok(Value::Map(out))
             }
@@ -151,17 +147,21 @@ impl Decoder {
                 };
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
-                    let p = path.clone().attr(k.clone());
+                    let p = path.attr(k);
                     match attrs.get(k) {
                         Some(t) => {
                             out.insert(k.clone(), self.value(x, t, &p)?);
                         }
                         None if self.lenient => {}
-                        None => return Err(CodecError::new(&p, "unsupported attribute")),
+                        None => return Err(CodecError::at(&p, "unsupported attribute")),
                     }
                 }
-                for k in attrs.keys() {
-                    out.entry(k.clone()).or_insert(Value::Null);
+                if out.len() < attrs.len() {
+                    for k in attrs.keys() {
+                        if !out.contains_key(k) {
+                            out.insert(k.clone(), Value::Null);
+                        }
+                    }
                 }
                 Ok(Value::Object(out))
             }
@@ -170,24 +170,24 @@ impl Decoder {
                     return Err(mismatch());
                 };
                 let (Some(t), Some(v)) = (m.get("type"), m.get("value")) else {
-                    return Err(CodecError::new(
+                    return Err(CodecError::at(
                         path,
                         "a dynamic value must be an object with \"type\" and \"value\"",
                     ));
                 };
                 let concrete =
-                    Type::from_json_value(t).map_err(|e| CodecError::new(path, e.to_string()))?;
+                    Type::from_json_value(t).map_err(|e| CodecError::at(path, e.to_string()))?;
                 self.value(v, &concrete, path)
             }
         }
     }
 }
 
-fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
-    let mismatch = || CodecError::new(path, format!("cannot encode this value as {ty}"));
+fn enc(v: &Value, ty: &Type, path: &LazyPath<'_>) -> Result<J, CodecError> {
+    let mismatch = || CodecError::at(path, format!("cannot encode this value as {ty}"));
     Ok(match (ty, v) {
         (_, Value::Unknown) => {
-            return Err(CodecError::new(
+            return Err(CodecError::at(
                 path,
                 "unknown values cannot be encoded as JSON",
             ))
@@ -198,7 +198,7 @@ fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
             let num: serde_json::Number = n
                 .to_decimal_string()
                 .parse()
-                .map_err(|_| CodecError::new(path, "number not representable in JSON"))?;
+                .map_err(|_| CodecError::at(path, "number not representable in JSON"))?;
             J::Number(num)
         }
         (Type::Bool, Value::Bool(b)) => J::Bool(*b),
@@ -206,7 +206,7 @@ fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| enc(x, e, &path.clone().index(i as i64)))
+                .map(|(i, x)| enc(x, e, &path.index(i as i64)))
                 .collect::<Result<_, _>>()?,
         ),
         (Type::Set(e), Value::Set(items)) => J::Array(
@@ -220,36 +220,31 @@ fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
                 .iter()
                 .zip(ts)
                 .enumerate()
-                .map(|(i, (x, t))| enc(x, t, &path.clone().index(i as i64)))
+                .map(|(i, (x, t))| enc(x, t, &path.index(i as i64)))
                 .collect::<Result<_, _>>()?,
         ),
         (Type::Map(e), Value::Map(m)) => J::Object(
             m.iter()
-                .map(|(k, x)| Ok((k.clone(), enc(x, e, &path.clone().key(k.clone()))?)))
+                .map(|(k, x)| Ok((k.clone(), enc(x, e, &path.key(k))?)))
                 .collect::<Result<_, CodecError>>()?,
         ),
         (Type::Object(attrs), Value::Object(m)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::new(
-                    &path.clone().attr(extra.clone()),
+                return Err(CodecError::at(
+                    &path.attr(extra),
                     "attribute is not in the schema",
                 ));
             }
             J::Object(
                 attrs
                     .iter()
-                    .map(|(k, t)| {
-                        Ok((
-                            k.clone(),
-                            enc(v.get_attr(k), t, &path.clone().attr(k.clone()))?,
-                        ))
-                    })
+                    .map(|(k, t)| Ok((k.clone(), enc(v.get_attr(k), t, &path.attr(k))?)))
                     .collect::<Result<_, CodecError>>()?,
             )
         }
         (Type::Dynamic, v) => {
             let concrete = v.infer_type().ok_or_else(|| {
-                CodecError::new(
+                CodecError::at(
                     path,
                     "cannot infer one element type for a collection in a dynamic value",
                 )
