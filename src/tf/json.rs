@@ -26,11 +26,11 @@ pub fn decode_lenient(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 fn decode_with(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, CodecError> {
     let j: J = serde_json::from_slice(bytes)
         .map_err(|e| CodecError::new(&AttributePath::empty(), format!("invalid JSON: {e}")))?;
-    decode_value(&j, ty, lenient)
+    decode_value(j, ty, lenient)
 }
 
-/// Decodes an already parsed JSON document against `ty`.
-pub fn decode_value(j: &J, ty: &Type, lenient: bool) -> Result<Value, CodecError> {
+/// Decodes an already parsed JSON document against `ty`, consuming it.
+pub fn decode_value(j: J, ty: &Type, lenient: bool) -> Result<Value, CodecError> {
     Decoder { lenient }.value(j, ty, &LazyPath::Root)
 }
 
@@ -58,16 +58,17 @@ fn json_kind(j: &J) -> &'static str {
 }
 
 impl Decoder {
-    fn value(&self, j: &J, ty: &Type, path: &LazyPath<'_>) -> Result<Value, CodecError> {
+    /// Takes the document by value so that strings and keys move into the result instead of being copied.
+    fn value(&self, j: J, ty: &Type, path: &LazyPath<'_>) -> Result<Value, CodecError> {
         if j.is_null() {
             return Ok(Value::Null);
         }
-        let mismatch =
-            || CodecError::at(path, format!("expected {ty}, found JSON {}", json_kind(j)));
+        let kind = json_kind(&j);
+        let mismatch = || CodecError::at(path, format!("expected {ty}, found JSON {kind}"));
         match ty {
             // cty converts JSON primitives to string the same way.
             Type::String => match j {
-                J::String(s) => Ok(Value::String(s.clone())),
+                J::String(s) => Ok(Value::String(s)),
                 J::Number(n) => Ok(Value::String(n.to_string())),
                 J::Bool(b) => Ok(Value::String(b.to_string())),
                 _ => Err(mismatch()),
@@ -75,7 +76,7 @@ impl Decoder {
             Type::Number => {
                 let text = match j {
                     J::Number(n) => n.to_string(),
-                    J::String(s) => s.clone(),
+                    J::String(s) => s,
                     _ => return Err(mismatch()),
                 };
                 Number::parse(&text)
@@ -83,7 +84,7 @@ impl Decoder {
                     .map_err(|e| CodecError::at(path, e.to_string()))
             }
             Type::Bool => match j {
-                J::Bool(b) => Ok(Value::Bool(*b)),
+                J::Bool(b) => Ok(Value::Bool(b)),
                 J::String(s) if s == "true" => Ok(Value::Bool(true)),
                 J::String(s) if s == "false" => Ok(Value::Bool(false)),
                 _ => Err(mismatch()),
@@ -94,7 +95,7 @@ impl Decoder {
                 };
                 let is_list = matches!(ty, Type::List(_));
                 let vals = items
-                    .iter()
+                    .into_iter()
                     .enumerate()
                     .map(|(i, x)| {
                         if is_list {
@@ -125,7 +126,7 @@ impl Decoder {
                     ));
                 }
                 let vals = items
-                    .iter()
+                    .into_iter()
                     .zip(ts)
                     .enumerate()
                     .map(|(i, (x, t))| self.value(x, t, &path.index(i as i64)));
@@ -137,7 +138,8 @@ impl Decoder {
                 };
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
-                    out.insert(k.clone(), self.value(x, e, &path.key(k))?);
+                    let v = self.value(x, e, &path.key(&k))?;
+                    out.insert(k, v);
                 }
                 Ok(Value::Map(out))
             }
@@ -147,10 +149,11 @@ impl Decoder {
                 };
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
-                    let p = path.attr(k);
-                    match attrs.get(k) {
+                    let p = path.attr(&k);
+                    match attrs.get(&k) {
                         Some(t) => {
-                            out.insert(k.clone(), self.value(x, t, &p)?);
+                            let v = self.value(x, t, &p)?;
+                            out.insert(k, v);
                         }
                         None if self.lenient => {}
                         None => return Err(CodecError::at(&p, "unsupported attribute")),
@@ -166,17 +169,17 @@ impl Decoder {
                 Ok(Value::Object(out))
             }
             Type::Dynamic => {
-                let J::Object(m) = j else {
+                let J::Object(mut m) = j else {
                     return Err(mismatch());
                 };
-                let (Some(t), Some(v)) = (m.get("type"), m.get("value")) else {
+                let (Some(t), Some(v)) = (m.remove("type"), m.remove("value")) else {
                     return Err(CodecError::at(
                         path,
                         "a dynamic value must be an object with \"type\" and \"value\"",
                     ));
                 };
                 let concrete =
-                    Type::from_json_value(t).map_err(|e| CodecError::at(path, e.to_string()))?;
+                    Type::from_json_value(&t).map_err(|e| CodecError::at(path, e.to_string()))?;
                 self.value(v, &concrete, path)
             }
         }

@@ -26,7 +26,8 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 
 /// Encodes `v` as `ty`: objects carry every attribute of the type, numbers use cty's int/float/string rule.
 pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
-    let mut out = Vec::new();
+    // Most states are a few hundred bytes to a few KiB: start big enough to skip the first regrowths.
+    let mut out = Vec::with_capacity(1024);
     write_value(&mut out, v, ty, &LazyPath::Root)?;
     Ok(out)
 }
@@ -206,19 +207,20 @@ impl<'a> Reader<'a> {
                 let Head::Map(n) = head else {
                     return Err(mismatch(self, head_name(&head)));
                 };
-                let mut m = BTreeMap::new();
+                // Collected first: building the map in one go beats inserting entry by entry.
+                let mut entries = Vec::with_capacity(self.capacity(n).min(64));
                 for _ in 0..n {
                     let k = self.key(path)?;
                     let v = self.value(e, &path.key(&k))?;
-                    m.insert(k, v);
+                    entries.push((k, v));
                 }
-                Ok(Value::Map(m))
+                Ok(Value::Map(BTreeMap::from_iter(entries)))
             }
             Type::Object(attrs) => {
                 let Head::Map(n) = head else {
                     return Err(mismatch(self, head_name(&head)));
                 };
-                let mut m = BTreeMap::new();
+                let mut entries = Vec::with_capacity(self.capacity(n).min(64));
                 for _ in 0..n {
                     let k = self.key(path)?;
                     let p = path.attr(&k);
@@ -226,8 +228,9 @@ impl<'a> Reader<'a> {
                         return Err(self.err(&p, "unsupported attribute"));
                     };
                     let v = self.value(t, &p)?;
-                    m.insert(k, v);
+                    entries.push((k, v));
                 }
+                let mut m = BTreeMap::from_iter(entries);
                 if m.len() < attrs.len() {
                     for k in attrs.keys() {
                         if !m.contains_key(k) {

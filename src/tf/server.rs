@@ -369,7 +369,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     .map_err(|d| diags.extend(d))
                     .ok()?;
             }
-            let v = super::json::decode_value(&json, &e.ty, true)
+            let v = super::json::decode_value(json, &e.ty, true)
                 .map_err(|err| diags.push(decode_error("stored state", err)))
                 .ok()?;
             self.finish_state(e, v, "upgraded state", true, &mut diags)
