@@ -609,6 +609,13 @@ mod tests {
             prop_assert_eq!(back, fill(&v, &ty));
         }
 
+        /// The server encodes without a separate type check first (see `encode_checked` in server.rs);
+        /// that is only sound while the encoder rejects exactly the values the check rejects.
+        #[test]
+        fn encode_accepts_what_check_type_accepts((_, v) in typed_value(), ty in any_type()) {
+            prop_assert_eq!(encode(&v, &ty).is_ok(), v.check_type(&ty).is_ok());
+        }
+
         #[test]
         fn decoder_never_panics(ty in any_type(), bytes in prop::collection::vec(any::<u8>(), 0..96)) {
             let _ = decode(&bytes, &ty);
