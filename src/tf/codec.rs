@@ -1,6 +1,6 @@
 //! Shared pieces of the value codecs: the error type and DynamicValue dispatch.
 
-use super::path::AttributePath;
+use super::path::{AttributePath, PathStep};
 use super::protocol::DynamicValue;
 use super::types::Type;
 use super::value::Value;
@@ -18,6 +18,64 @@ impl CodecError {
     pub(crate) fn new(path: &AttributePath, message: impl Into<String>) -> CodecError {
         CodecError {
             path: path.clone(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A path under construction during a walk, borrowed from the walk's stack frames. Walks pass it down
+/// for free and build an [`AttributePath`] only when they report something, instead of allocating a
+/// path for every node they visit.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LazyPath<'a> {
+    Root,
+    Attr(&'a LazyPath<'a>, &'a str),
+    Index(&'a LazyPath<'a>, i64),
+    Key(&'a LazyPath<'a>, &'a str),
+}
+
+impl<'a> LazyPath<'a> {
+    pub(crate) fn attr(&'a self, name: &'a str) -> LazyPath<'a> {
+        LazyPath::Attr(self, name)
+    }
+
+    pub(crate) fn index(&'a self, i: i64) -> LazyPath<'a> {
+        LazyPath::Index(self, i)
+    }
+
+    pub(crate) fn key(&'a self, k: &'a str) -> LazyPath<'a> {
+        LazyPath::Key(self, k)
+    }
+
+    pub(crate) fn materialize(&self) -> AttributePath {
+        let mut steps = Vec::new();
+        let mut at = self;
+        loop {
+            match at {
+                LazyPath::Root => break,
+                LazyPath::Attr(parent, a) => {
+                    steps.push(PathStep::Attr((*a).to_string()));
+                    at = parent;
+                }
+                LazyPath::Index(parent, i) => {
+                    steps.push(PathStep::Index(*i));
+                    at = parent;
+                }
+                LazyPath::Key(parent, k) => {
+                    steps.push(PathStep::Key((*k).to_string()));
+                    at = parent;
+                }
+            }
+        }
+        steps.reverse();
+        AttributePath { steps }
+    }
+}
+
+impl CodecError {
+    pub(crate) fn at(path: &LazyPath<'_>, message: impl Into<String>) -> CodecError {
+        CodecError {
+            path: path.materialize(),
             message: message.into(),
         }
     }
@@ -61,6 +119,20 @@ mod tests {
         );
         let dv = encode_dynamic(&Value::from(3), &Type::Number).unwrap();
         assert_eq!(decode_dynamic(Some(&dv), &Type::Number), Ok(Value::from(3)));
+    }
+
+    #[test]
+    fn lazy_path_materializes_in_order() {
+        let root = LazyPath::Root;
+        let a = root.attr("volume");
+        let i = a.index(0);
+        let k = i.key("x");
+        let leaf = k.attr("size");
+        assert_eq!(
+            leaf.materialize(),
+            AttributePath::root("volume").index(0).key("x").attr("size")
+        );
+        assert!(root.materialize().is_empty());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Shaping resource output to the schema, and the safety nets that catch provider bugs with a precise
 //! diagnostic before Terraform reports a vaguer "Provider produced invalid plan / inconsistent result".
 
+use super::codec::LazyPath;
 use super::diag::Diagnostics;
-use super::path::AttributePath;
 use super::schema::{Block, Nesting};
 use super::types::Type;
 use super::value::Value;
@@ -11,40 +11,59 @@ use super::value::Value;
 /// coerced to their declared collection kinds, absent LIST/SET/MAP blocks empty, absent GROUP blocks
 /// an object of nulls. Null and unknown stay as they are.
 pub fn normalize(block: &Block, v: &Value) -> Value {
-    let Value::Object(m) = v else {
-        return v.clone();
+    normalize_owned(block, v.clone())
+}
+
+/// [`normalize`] reshaping `v` in place: a value already in shape costs a walk, not a copy.
+pub fn normalize_owned(block: &Block, v: Value) -> Value {
+    let Value::Object(mut out) = v else {
+        return v;
     };
-    let mut out = m.clone();
     for a in &block.attributes {
-        out.insert(a.name.clone(), conform(v.get_attr(&a.name), &a.ty));
+        match out.get_mut(&a.name) {
+            Some(x) => *x = conform_owned(std::mem::take(x), &a.ty),
+            None => {
+                out.insert(a.name.clone(), Value::Null);
+            }
+        }
     }
     for nb in &block.blocks {
-        let inner = v.get_attr(&nb.type_name);
-        let shaped = match (nb.nesting, inner) {
+        let inner = out.get_mut(&nb.type_name).map(std::mem::take);
+        let shaped = match (nb.nesting, inner.unwrap_or(Value::Null)) {
             (_, Value::Unknown) => Value::Unknown,
             (Nesting::Single, Value::Null) => Value::Null,
             (Nesting::Group, Value::Null) => {
-                normalize(&nb.block, &Value::Object(Default::default()))
+                normalize_owned(&nb.block, Value::Object(Default::default()))
             }
-            (Nesting::Single | Nesting::Group, x) => normalize(&nb.block, x),
+            (Nesting::Single | Nesting::Group, x) => normalize_owned(&nb.block, x),
             (Nesting::List, Value::Null) => Value::List(vec![]),
             (Nesting::Set, Value::Null) => Value::Set(vec![]),
             (Nesting::Map, Value::Null) => Value::Map(Default::default()),
             (Nesting::List, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
-                Value::List(items.iter().map(|e| normalize(&nb.block, e)).collect())
+                Value::List(
+                    items
+                        .into_iter()
+                        .map(|e| normalize_owned(&nb.block, e))
+                        .collect(),
+                )
             }
             (Nesting::Set, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
-                Value::set(items.iter().map(|e| normalize(&nb.block, e)))
+                Value::set(items.into_iter().map(|e| normalize_owned(&nb.block, e)))
             }
             (Nesting::Map, Value::Map(entries) | Value::Object(entries)) => Value::Map(
                 entries
-                    .iter()
-                    .map(|(k, e)| (k.clone(), normalize(&nb.block, e)))
+                    .into_iter()
+                    .map(|(k, e)| (k, normalize_owned(&nb.block, e)))
                     .collect(),
             ),
-            (_, other) => other.clone(),
+            (_, other) => other,
         };
-        out.insert(nb.type_name.clone(), shaped);
+        match out.get_mut(&nb.type_name) {
+            Some(x) => *x = shaped,
+            None => {
+                out.insert(nb.type_name.clone(), shaped);
+            }
+        }
     }
     Value::Object(out)
 }
@@ -52,27 +71,50 @@ pub fn normalize(block: &Block, v: &Value) -> Value {
 /// Coerces a value towards `ty` where the intent is unambiguous (a list for a set, an object for a map,
 /// a tuple for a list, missing object attributes); leaves anything else for the type check to report.
 pub fn conform(v: &Value, ty: &Type) -> Value {
+    conform_owned(v.clone(), ty)
+}
+
+fn conform_owned(v: Value, ty: &Type) -> Value {
     match (ty, v) {
         (Type::List(e), Value::List(items) | Value::Tuple(items)) => {
-            Value::List(items.iter().map(|x| conform(x, e)).collect())
+            Value::List(items.into_iter().map(|x| conform_owned(x, e)).collect())
         }
         (Type::Set(e), Value::Set(items) | Value::List(items) | Value::Tuple(items)) => {
-            Value::set(items.iter().map(|x| conform(x, e)))
+            Value::set(items.into_iter().map(|x| conform_owned(x, e)))
         }
-        (Type::Map(e), Value::Map(m) | Value::Object(m)) => {
-            Value::Map(m.iter().map(|(k, x)| (k.clone(), conform(x, e))).collect())
-        }
-        (Type::Object(attrs), Value::Object(m) | Value::Map(m)) => {
-            let mut out = m.clone();
+        (Type::Map(e), Value::Map(m) | Value::Object(m)) => Value::Map(
+            m.into_iter()
+                .map(|(k, x)| (k, conform_owned(x, e)))
+                .collect(),
+        ),
+        (Type::Object(attrs), Value::Object(mut out)) => {
             for (k, t) in attrs {
-                out.insert(k.clone(), conform(v.get_attr(k), t));
+                match out.get_mut(k) {
+                    Some(x) => *x = conform_owned(std::mem::take(x), t),
+                    None => {
+                        out.insert(k.clone(), Value::Null);
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        // Kept as it always behaved: a map's entries do not read as attributes, so they become null.
+        (Type::Object(attrs), Value::Map(mut out)) => {
+            for k in attrs.keys() {
+                out.insert(k.clone(), Value::Null);
             }
             Value::Object(out)
         }
         (Type::Tuple(ts), Value::Tuple(items) | Value::List(items)) if ts.len() == items.len() => {
-            Value::Tuple(items.iter().zip(ts).map(|(x, t)| conform(x, t)).collect())
+            Value::Tuple(
+                items
+                    .into_iter()
+                    .zip(ts)
+                    .map(|(x, t)| conform_owned(x, t))
+                    .collect(),
+            )
         }
-        _ => v.clone(),
+        (_, v) => v,
     }
 }
 
@@ -100,7 +142,7 @@ pub fn check_planned(
             prior,
             config,
             planned,
-            &AttributePath::empty(),
+            &LazyPath::Root,
             type_name,
             &mut diags,
         );
@@ -113,14 +155,15 @@ fn check_planned_block(
     prior: &Value,
     config: &Value,
     planned: &Value,
-    path: &AttributePath,
+    path: &LazyPath<'_>,
     type_name: &str,
     diags: &mut Diagnostics,
 ) {
     if planned.is_unknown() || config.is_unknown() {
         return;
     }
-    let bug = |diags: &mut Diagnostics, p: &AttributePath, what: String| {
+    let bug = |diags: &mut Diagnostics, p: &LazyPath<'_>, what: String| {
+        let p = p.materialize();
         diags.error_at(
             p.clone(),
             "Provider produced an invalid plan",
@@ -128,7 +171,7 @@ fn check_planned_block(
         );
     };
     for a in &block.attributes {
-        let p = path.clone().attr(a.name.clone());
+        let p = path.attr(&a.name);
         let (pri, cfg, pl) = (
             prior.get_attr(&a.name),
             config.get_attr(&a.name),
@@ -158,7 +201,7 @@ fn check_planned_block(
         }
     }
     for nb in &block.blocks {
-        let p = path.clone().attr(nb.type_name.clone());
+        let p = path.attr(&nb.type_name);
         let (pri, cfg, pl) = (
             prior.get_attr(&nb.type_name),
             config.get_attr(&nb.type_name),
@@ -203,7 +246,7 @@ fn check_planned_block(
                             pe,
                             ce,
                             le,
-                            &p.clone().index(i as i64),
+                            &p.index(i as i64),
                             type_name,
                             diags,
                         );
@@ -213,15 +256,7 @@ fn check_planned_block(
                     for (k, ce) in c {
                         let le = l.get(k).unwrap_or(&Value::Null);
                         let pe = pri.entries().and_then(|m| m.get(k)).unwrap_or(&Value::Null);
-                        check_planned_block(
-                            &nb.block,
-                            pe,
-                            ce,
-                            le,
-                            &p.clone().key(k.clone()),
-                            type_name,
-                            diags,
-                        );
+                        check_planned_block(&nb.block, pe, ce, le, &p.key(k), type_name, diags);
                     }
                 }
             }
@@ -237,7 +272,7 @@ pub fn check_applied(block: &Block, planned: &Value, new: &Value, type_name: &st
         false,
         planned,
         new,
-        &AttributePath::empty(),
+        &LazyPath::Root,
         type_name,
         &mut diags,
     );
@@ -249,7 +284,7 @@ fn check_applied_value(
     sensitive: bool,
     planned: &Value,
     new: &Value,
-    path: &AttributePath,
+    path: &LazyPath<'_>,
     type_name: &str,
     diags: &mut Diagnostics,
 ) {
@@ -257,13 +292,14 @@ fn check_applied_value(
         return;
     }
     let mismatch = |diags: &mut Diagnostics| {
+        let path = path.materialize();
         let at = if path.is_empty() {
             type_name.to_string()
         } else {
             format!("{type_name}.{path}")
         };
         diags.error_at(
-            path.clone(),
+            path,
             "Provider produced inconsistent result after apply",
             format!(
                 "{at} was planned as {} but apply returned {}. This is a bug in the provider, please report it.",
@@ -276,7 +312,7 @@ fn check_applied_value(
         (Value::Object(_), Value::Object(_)) if block.is_some() => {
             let Some(block) = block else { return };
             for a in &block.attributes {
-                let p = path.clone().attr(a.name.clone());
+                let p = path.attr(&a.name);
                 check_applied_value(
                     None,
                     a.sensitive,
@@ -288,7 +324,7 @@ fn check_applied_value(
                 );
             }
             for nb in &block.blocks {
-                let p = path.clone().attr(nb.type_name.clone());
+                let p = path.attr(&nb.type_name);
                 let (pl, nw) = (planned.get_attr(&nb.type_name), new.get_attr(&nb.type_name));
                 match (nb.nesting, pl, nw) {
                     (Nesting::Single | Nesting::Group, _, _) => {
@@ -301,7 +337,7 @@ fn check_applied_value(
                                 false,
                                 x,
                                 y,
-                                &p.clone().index(i as i64),
+                                &p.index(i as i64),
                                 type_name,
                                 diags,
                             );
@@ -317,7 +353,7 @@ fn check_applied_value(
                                 false,
                                 x,
                                 y,
-                                &p.clone().key(k.clone()),
+                                &p.key(k),
                                 type_name,
                                 diags,
                             );
@@ -338,7 +374,7 @@ fn check_applied_value(
                     sensitive,
                     x,
                     y,
-                    &path.clone().index(i as i64),
+                    &path.index(i as i64),
                     type_name,
                     diags,
                 );
@@ -349,15 +385,7 @@ fn check_applied_value(
         {
             for (k, x) in a {
                 let y = b.get(k).unwrap_or(&Value::Null);
-                check_applied_value(
-                    None,
-                    sensitive,
-                    x,
-                    y,
-                    &path.clone().key(k.clone()),
-                    type_name,
-                    diags,
-                );
+                check_applied_value(None, sensitive, x, y, &path.key(k), type_name, diags);
             }
         }
         // A set with unknown elements may legitimately resolve to fewer, merged elements.
@@ -370,6 +398,7 @@ fn check_applied_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tf::path::AttributePath;
     use crate::tf::schema::{Attribute, NestedBlock};
 
     fn block() -> Block {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
-use super::codec::CodecError;
+use super::codec::{CodecError, LazyPath};
 use super::number::Number;
 use super::path::AttributePath;
 use super::types::Type;
@@ -26,12 +26,12 @@ pub fn decode_lenient(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 fn decode_with(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, CodecError> {
     let j: J = serde_json::from_slice(bytes)
         .map_err(|e| CodecError::new(&AttributePath::empty(), format!("invalid JSON: {e}")))?;
-    decode_value(&j, ty, lenient)
+    decode_value(j, ty, lenient)
 }
 
-/// Decodes an already parsed JSON document against `ty`.
-pub fn decode_value(j: &J, ty: &Type, lenient: bool) -> Result<Value, CodecError> {
-    Decoder { lenient }.value(j, ty, &AttributePath::empty())
+/// Decodes an already parsed JSON document against `ty`, consuming it.
+pub fn decode_value(j: J, ty: &Type, lenient: bool) -> Result<Value, CodecError> {
+    Decoder { lenient }.value(j, ty, &LazyPath::Root)
 }
 
 pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
@@ -39,7 +39,7 @@ pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
 }
 
 pub fn encode_value(v: &Value, ty: &Type) -> Result<J, CodecError> {
-    enc(v, ty, &AttributePath::empty())
+    enc(v, ty, &LazyPath::Root)
 }
 
 struct Decoder {
@@ -58,16 +58,17 @@ fn json_kind(j: &J) -> &'static str {
 }
 
 impl Decoder {
-    fn value(&self, j: &J, ty: &Type, path: &AttributePath) -> Result<Value, CodecError> {
+    /// Takes the document by value so that strings and keys move into the result instead of being copied.
+    fn value(&self, j: J, ty: &Type, path: &LazyPath<'_>) -> Result<Value, CodecError> {
         if j.is_null() {
             return Ok(Value::Null);
         }
-        let mismatch =
-            || CodecError::new(path, format!("expected {ty}, found JSON {}", json_kind(j)));
+        let kind = json_kind(&j);
+        let mismatch = || CodecError::at(path, format!("expected {ty}, found JSON {kind}"));
         match ty {
             // cty converts JSON primitives to string the same way.
             Type::String => match j {
-                J::String(s) => Ok(Value::String(s.clone())),
+                J::String(s) => Ok(Value::String(s)),
                 J::Number(n) => Ok(Value::String(n.to_string())),
                 J::Bool(b) => Ok(Value::String(b.to_string())),
                 _ => Err(mismatch()),
@@ -75,15 +76,15 @@ impl Decoder {
             Type::Number => {
                 let text = match j {
                     J::Number(n) => n.to_string(),
-                    J::String(s) => s.clone(),
+                    J::String(s) => s,
                     _ => return Err(mismatch()),
                 };
                 Number::parse(&text)
                     .map(Value::Number)
-                    .map_err(|e| CodecError::new(path, e.to_string()))
+                    .map_err(|e| CodecError::at(path, e.to_string()))
             }
             Type::Bool => match j {
-                J::Bool(b) => Ok(Value::Bool(*b)),
+                J::Bool(b) => Ok(Value::Bool(b)),
                 J::String(s) if s == "true" => Ok(Value::Bool(true)),
                 J::String(s) if s == "false" => Ok(Value::Bool(false)),
                 _ => Err(mismatch()),
@@ -94,18 +95,14 @@ impl Decoder {
                 };
                 let is_list = matches!(ty, Type::List(_));
                 let vals = items
-                    .iter()
+                    .into_iter()
                     .enumerate()
                     .map(|(i, x)| {
-                        self.value(
-                            x,
-                            e,
-                            &if is_list {
-                                path.clone().index(i as i64)
-                            } else {
-                                path.clone()
-                            },
-                        )
+                        if is_list {
+                            self.value(x, e, &path.index(i as i64))
+                        } else {
+                            self.value(x, e, path)
+                        }
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(if is_list {
@@ -119,7 +116,7 @@ impl Decoder {
                     return Err(mismatch());
                 };
                 if items.len() != ts.len() {
-                    return Err(CodecError::new(
+                    return Err(CodecError::at(
                         path,
                         format!(
                             "expected a tuple of {} elements, found {}",
@@ -129,10 +126,10 @@ impl Decoder {
                     ));
                 }
                 let vals = items
-                    .iter()
+                    .into_iter()
                     .zip(ts)
                     .enumerate()
-                    .map(|(i, (x, t))| self.value(x, t, &path.clone().index(i as i64)));
+                    .map(|(i, (x, t))| self.value(x, t, &path.index(i as i64)));
                 Ok(Value::Tuple(vals.collect::<Result<_, _>>()?))
             }
             Type::Map(e) => {
@@ -141,7 +138,8 @@ impl Decoder {
                 };
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
-                    out.insert(k.clone(), self.value(x, e, &path.clone().key(k.clone()))?);
+                    let v = self.value(x, e, &path.key(&k))?;
+                    out.insert(k, v);
                 }
                 Ok(Value::Map(out))
             }
@@ -151,43 +149,48 @@ impl Decoder {
                 };
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
-                    let p = path.clone().attr(k.clone());
-                    match attrs.get(k) {
+                    let p = path.attr(&k);
+                    match attrs.get(&k) {
                         Some(t) => {
-                            out.insert(k.clone(), self.value(x, t, &p)?);
+                            let v = self.value(x, t, &p)?;
+                            out.insert(k, v);
                         }
                         None if self.lenient => {}
-                        None => return Err(CodecError::new(&p, "unsupported attribute")),
+                        None => return Err(CodecError::at(&p, "unsupported attribute")),
                     }
                 }
-                for k in attrs.keys() {
-                    out.entry(k.clone()).or_insert(Value::Null);
+                if out.len() < attrs.len() {
+                    for k in attrs.keys() {
+                        if !out.contains_key(k) {
+                            out.insert(k.clone(), Value::Null);
+                        }
+                    }
                 }
                 Ok(Value::Object(out))
             }
             Type::Dynamic => {
-                let J::Object(m) = j else {
+                let J::Object(mut m) = j else {
                     return Err(mismatch());
                 };
-                let (Some(t), Some(v)) = (m.get("type"), m.get("value")) else {
-                    return Err(CodecError::new(
+                let (Some(t), Some(v)) = (m.remove("type"), m.remove("value")) else {
+                    return Err(CodecError::at(
                         path,
                         "a dynamic value must be an object with \"type\" and \"value\"",
                     ));
                 };
                 let concrete =
-                    Type::from_json_value(t).map_err(|e| CodecError::new(path, e.to_string()))?;
+                    Type::from_json_value(&t).map_err(|e| CodecError::at(path, e.to_string()))?;
                 self.value(v, &concrete, path)
             }
         }
     }
 }
 
-fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
-    let mismatch = || CodecError::new(path, format!("cannot encode this value as {ty}"));
+fn enc(v: &Value, ty: &Type, path: &LazyPath<'_>) -> Result<J, CodecError> {
+    let mismatch = || CodecError::at(path, format!("cannot encode this value as {ty}"));
     Ok(match (ty, v) {
         (_, Value::Unknown) => {
-            return Err(CodecError::new(
+            return Err(CodecError::at(
                 path,
                 "unknown values cannot be encoded as JSON",
             ))
@@ -198,7 +201,7 @@ fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
             let num: serde_json::Number = n
                 .to_decimal_string()
                 .parse()
-                .map_err(|_| CodecError::new(path, "number not representable in JSON"))?;
+                .map_err(|_| CodecError::at(path, "number not representable in JSON"))?;
             J::Number(num)
         }
         (Type::Bool, Value::Bool(b)) => J::Bool(*b),
@@ -206,7 +209,7 @@ fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| enc(x, e, &path.clone().index(i as i64)))
+                .map(|(i, x)| enc(x, e, &path.index(i as i64)))
                 .collect::<Result<_, _>>()?,
         ),
         (Type::Set(e), Value::Set(items)) => J::Array(
@@ -220,36 +223,31 @@ fn enc(v: &Value, ty: &Type, path: &AttributePath) -> Result<J, CodecError> {
                 .iter()
                 .zip(ts)
                 .enumerate()
-                .map(|(i, (x, t))| enc(x, t, &path.clone().index(i as i64)))
+                .map(|(i, (x, t))| enc(x, t, &path.index(i as i64)))
                 .collect::<Result<_, _>>()?,
         ),
         (Type::Map(e), Value::Map(m)) => J::Object(
             m.iter()
-                .map(|(k, x)| Ok((k.clone(), enc(x, e, &path.clone().key(k.clone()))?)))
+                .map(|(k, x)| Ok((k.clone(), enc(x, e, &path.key(k))?)))
                 .collect::<Result<_, CodecError>>()?,
         ),
         (Type::Object(attrs), Value::Object(m)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::new(
-                    &path.clone().attr(extra.clone()),
+                return Err(CodecError::at(
+                    &path.attr(extra),
                     "attribute is not in the schema",
                 ));
             }
             J::Object(
                 attrs
                     .iter()
-                    .map(|(k, t)| {
-                        Ok((
-                            k.clone(),
-                            enc(v.get_attr(k), t, &path.clone().attr(k.clone()))?,
-                        ))
-                    })
+                    .map(|(k, t)| Ok((k.clone(), enc(v.get_attr(k), t, &path.attr(k))?)))
                     .collect::<Result<_, CodecError>>()?,
             )
         }
         (Type::Dynamic, v) => {
             let concrete = v.infer_type().ok_or_else(|| {
-                CodecError::new(
+                CodecError::at(
                     path,
                     "cannot infer one element type for a collection in a dynamic value",
                 )

@@ -5,19 +5,18 @@
 
 use std::collections::BTreeMap;
 
-use super::codec::CodecError;
+use super::codec::{CodecError, LazyPath};
 use super::number::Number;
-use super::path::AttributePath;
 use super::types::Type;
 use super::value::Value;
 
 /// Decodes `bytes` as a value of `ty`. Any extension type is an unknown (≥1.6 sends refined unknowns as 12).
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     let mut r = Reader { buf: bytes, pos: 0 };
-    let root = AttributePath::empty();
+    let root = LazyPath::Root;
     let v = r.value(ty, &root)?;
     if r.pos != bytes.len() {
-        return Err(CodecError::new(
+        return Err(CodecError::at(
             &root,
             format!("{} trailing bytes after the value", bytes.len() - r.pos),
         ));
@@ -27,8 +26,9 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 
 /// Encodes `v` as `ty`: objects carry every attribute of the type, numbers use cty's int/float/string rule.
 pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
-    let mut out = Vec::new();
-    write_value(&mut out, v, ty, &AttributePath::empty())?;
+    // Most states are a few hundred bytes to a few KiB: start big enough to skip the first regrowths.
+    let mut out = Vec::with_capacity(1024);
+    write_value(&mut out, v, ty, &LazyPath::Root)?;
     Ok(out)
 }
 
@@ -51,14 +51,14 @@ enum Head {
 }
 
 impl<'a> Reader<'a> {
-    fn err(&self, path: &AttributePath, msg: impl Into<String>) -> CodecError {
-        CodecError::new(
+    fn err(&self, path: &LazyPath<'_>, msg: impl Into<String>) -> CodecError {
+        CodecError::at(
             path,
             format!("{} (msgpack offset {})", msg.into(), self.pos),
         )
     }
 
-    fn take(&mut self, n: usize, path: &AttributePath) -> Result<&'a [u8], CodecError> {
+    fn take(&mut self, n: usize, path: &LazyPath<'_>) -> Result<&'a [u8], CodecError> {
         let end = self
             .pos
             .checked_add(n)
@@ -69,14 +69,14 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    fn be(&mut self, n: usize, path: &AttributePath) -> Result<u64, CodecError> {
+    fn be(&mut self, n: usize, path: &LazyPath<'_>) -> Result<u64, CodecError> {
         Ok(self
             .take(n, path)?
             .iter()
             .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
     }
 
-    fn head(&mut self, path: &AttributePath) -> Result<Head, CodecError> {
+    fn head(&mut self, path: &LazyPath<'_>) -> Result<Head, CodecError> {
         let b = self.take(1, path)?[0];
         Ok(match b {
             0x00..=0x7f => Head::Int(i64::from(b)),
@@ -119,7 +119,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn string(&mut self, len: usize, path: &AttributePath) -> Result<String, CodecError> {
+    fn string(&mut self, len: usize, path: &LazyPath<'_>) -> Result<String, CodecError> {
         let bytes = self.take(len, path)?;
         std::str::from_utf8(bytes)
             .map(str::to_string)
@@ -131,7 +131,7 @@ impl<'a> Reader<'a> {
         claimed.min(self.buf.len() - self.pos)
     }
 
-    fn value(&mut self, ty: &Type, path: &AttributePath) -> Result<Value, CodecError> {
+    fn value(&mut self, ty: &Type, path: &LazyPath<'_>) -> Result<Value, CodecError> {
         let head = self.head(path)?;
         match head {
             Head::Nil => return Ok(Value::Null),
@@ -171,13 +171,14 @@ impl<'a> Reader<'a> {
                     return Err(mismatch(self, head_name(&head)));
                 };
                 let mut items = Vec::with_capacity(self.capacity(n));
+                let is_list = matches!(ty, Type::List(_));
                 for i in 0..n {
-                    let p = if matches!(ty, Type::List(_)) {
-                        path.clone().index(i as i64)
+                    let v = if is_list {
+                        self.value(e, &path.index(i as i64))?
                     } else {
-                        path.clone()
+                        self.value(e, path)?
                     };
-                    items.push(self.value(e, &p)?);
+                    items.push(v);
                 }
                 Ok(if matches!(ty, Type::Set(_)) {
                     Value::set(items)
@@ -198,7 +199,7 @@ impl<'a> Reader<'a> {
                 let items = ts
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| self.value(t, &path.clone().index(i as i64)))
+                    .map(|(i, t)| self.value(t, &path.index(i as i64)))
                     .collect::<Result<_, _>>()?;
                 Ok(Value::Tuple(items))
             }
@@ -206,30 +207,36 @@ impl<'a> Reader<'a> {
                 let Head::Map(n) = head else {
                     return Err(mismatch(self, head_name(&head)));
                 };
-                let mut m = BTreeMap::new();
+                // Collected first: building the map in one go beats inserting entry by entry.
+                let mut entries = Vec::with_capacity(self.capacity(n).min(64));
                 for _ in 0..n {
                     let k = self.key(path)?;
-                    let v = self.value(e, &path.clone().key(k.clone()))?;
-                    m.insert(k, v);
+                    let v = self.value(e, &path.key(&k))?;
+                    entries.push((k, v));
                 }
-                Ok(Value::Map(m))
+                Ok(Value::Map(BTreeMap::from_iter(entries)))
             }
             Type::Object(attrs) => {
                 let Head::Map(n) = head else {
                     return Err(mismatch(self, head_name(&head)));
                 };
-                let mut m = BTreeMap::new();
+                let mut entries = Vec::with_capacity(self.capacity(n).min(64));
                 for _ in 0..n {
                     let k = self.key(path)?;
-                    let p = path.clone().attr(k.clone());
+                    let p = path.attr(&k);
                     let Some(t) = attrs.get(&k) else {
                         return Err(self.err(&p, "unsupported attribute"));
                     };
                     let v = self.value(t, &p)?;
-                    m.insert(k, v);
+                    entries.push((k, v));
                 }
-                for k in attrs.keys() {
-                    m.entry(k.clone()).or_insert(Value::Null);
+                let mut m = BTreeMap::from_iter(entries);
+                if m.len() < attrs.len() {
+                    for k in attrs.keys() {
+                        if !m.contains_key(k) {
+                            m.insert(k.clone(), Value::Null);
+                        }
+                    }
                 }
                 Ok(Value::Object(m))
             }
@@ -248,7 +255,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn key(&mut self, path: &AttributePath) -> Result<String, CodecError> {
+    fn key(&mut self, path: &LazyPath<'_>) -> Result<String, CodecError> {
         match self.head(path)? {
             Head::Str(n) => self.string(n, path),
             other => Err(self.err(
@@ -278,7 +285,7 @@ fn write_len(
     n: usize,
     fix: Option<(u8, usize)>,
     codes: [u8; 3],
-    path: &AttributePath,
+    path: &LazyPath<'_>,
 ) -> Result<(), CodecError> {
     match fix {
         Some((base, max)) if n <= max => out.push(base | n as u8),
@@ -289,7 +296,7 @@ fn write_len(
         }
         _ => {
             let n = u32::try_from(n)
-                .map_err(|_| CodecError::new(path, "value too large for msgpack"))?;
+                .map_err(|_| CodecError::at(path, "value too large for msgpack"))?;
             out.push(codes[2]);
             out.extend(n.to_be_bytes());
         }
@@ -297,23 +304,23 @@ fn write_len(
     Ok(())
 }
 
-fn write_str(out: &mut Vec<u8>, s: &str, path: &AttributePath) -> Result<(), CodecError> {
+fn write_str(out: &mut Vec<u8>, s: &str, path: &LazyPath<'_>) -> Result<(), CodecError> {
     write_len(out, s.len(), Some((0xa0, 31)), [0xd9, 0xda, 0xdb], path)?;
     out.extend(s.as_bytes());
     Ok(())
 }
 
-fn write_bin(out: &mut Vec<u8>, b: &[u8], path: &AttributePath) -> Result<(), CodecError> {
+fn write_bin(out: &mut Vec<u8>, b: &[u8], path: &LazyPath<'_>) -> Result<(), CodecError> {
     write_len(out, b.len(), None, [0xc4, 0xc5, 0xc6], path)?;
     out.extend(b);
     Ok(())
 }
 
-fn write_array_len(out: &mut Vec<u8>, n: usize, path: &AttributePath) -> Result<(), CodecError> {
+fn write_array_len(out: &mut Vec<u8>, n: usize, path: &LazyPath<'_>) -> Result<(), CodecError> {
     write_len(out, n, Some((0x90, 15)), [0, 0xdc, 0xdd], path)
 }
 
-fn write_map_len(out: &mut Vec<u8>, n: usize, path: &AttributePath) -> Result<(), CodecError> {
+fn write_map_len(out: &mut Vec<u8>, n: usize, path: &LazyPath<'_>) -> Result<(), CodecError> {
     write_len(out, n, Some((0x80, 15)), [0, 0xde, 0xdf], path)
 }
 
@@ -350,7 +357,7 @@ fn write_int(out: &mut Vec<u8>, i: i64) {
     }
 }
 
-fn write_number(out: &mut Vec<u8>, n: &Number, path: &AttributePath) -> Result<(), CodecError> {
+fn write_number(out: &mut Vec<u8>, n: &Number, path: &LazyPath<'_>) -> Result<(), CodecError> {
     if let Some(i) = n.as_i64() {
         write_int(out, i);
     } else if let Some(f) = n.as_exact_f64() {
@@ -366,10 +373,10 @@ fn write_value(
     out: &mut Vec<u8>,
     v: &Value,
     ty: &Type,
-    path: &AttributePath,
+    path: &LazyPath<'_>,
 ) -> Result<(), CodecError> {
     let mismatch = || {
-        Err(CodecError::new(
+        Err(CodecError::at(
             path,
             format!("cannot encode a {} value as {ty}", short_kind(v)),
         ))
@@ -383,7 +390,7 @@ fn write_value(
         (Type::List(e), Value::List(items)) => {
             write_array_len(out, items.len(), path)?;
             for (i, x) in items.iter().enumerate() {
-                write_value(out, x, e, &path.clone().index(i as i64))?;
+                write_value(out, x, e, &path.index(i as i64))?;
             }
         }
         (Type::Set(e), Value::Set(items)) => {
@@ -394,39 +401,39 @@ fn write_value(
         }
         (Type::Tuple(ts), Value::Tuple(items)) => {
             if ts.len() != items.len() {
-                return Err(CodecError::new(
+                return Err(CodecError::at(
                     path,
                     format!("expected {} tuple elements, got {}", ts.len(), items.len()),
                 ));
             }
             write_array_len(out, items.len(), path)?;
             for (i, (x, t)) in items.iter().zip(ts).enumerate() {
-                write_value(out, x, t, &path.clone().index(i as i64))?;
+                write_value(out, x, t, &path.index(i as i64))?;
             }
         }
         (Type::Map(e), Value::Map(m)) => {
             write_map_len(out, m.len(), path)?;
             for (k, x) in m {
                 write_str(out, k, path)?;
-                write_value(out, x, e, &path.clone().key(k.clone()))?;
+                write_value(out, x, e, &path.key(k))?;
             }
         }
         (Type::Object(attrs), Value::Object(m)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::new(
-                    &path.clone().attr(extra.clone()),
+                return Err(CodecError::at(
+                    &path.attr(extra),
                     "attribute is not in the schema",
                 ));
             }
             write_map_len(out, attrs.len(), path)?;
             for (k, t) in attrs {
                 write_str(out, k, path)?;
-                write_value(out, v.get_attr(k), t, &path.clone().attr(k.clone()))?;
+                write_value(out, v.get_attr(k), t, &path.attr(k))?;
             }
         }
         (Type::Dynamic, v) => {
             let concrete = v.infer_type().ok_or_else(|| {
-                CodecError::new(
+                CodecError::at(
                     path,
                     "cannot infer one element type for a collection in a dynamic value",
                 )
@@ -458,6 +465,7 @@ fn short_kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tf::path::AttributePath;
     use crate::tf::types::strategy::any_type;
     use crate::tf::value::strategy::typed_value;
     use proptest::prelude::*;
@@ -599,6 +607,13 @@ mod tests {
             let bytes = encode(&v, &ty).unwrap();
             let back = decode(&bytes, &ty).unwrap();
             prop_assert_eq!(back, fill(&v, &ty));
+        }
+
+        /// The server encodes without a separate type check first (see `encode_checked` in server.rs);
+        /// that is only sound while the encoder rejects exactly the values the check rejects.
+        #[test]
+        fn encode_accepts_what_check_type_accepts((_, v) in typed_value(), ty in any_type()) {
+            prop_assert_eq!(encode(&v, &ty).is_ok(), v.check_type(&ty).is_ok());
         }
 
         #[test]

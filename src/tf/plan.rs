@@ -21,8 +21,9 @@
 //! content); elements are never added or removed and unknown block collections pass through.
 //! A null proposed state (destroy) passes through untouched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::codec::LazyPath;
 use super::diag::Diagnostics;
 use super::path::AttributePath;
 use super::schema::{Attribute, Block, Immutable, Nesting};
@@ -222,7 +223,7 @@ pub fn plan(input: &PlanInput<'_>) -> PlanResult {
         };
     }
     let create = input.prior.is_null();
-    let root = AttributePath::empty();
+    let root = LazyPath::Root;
     let mut defaults_only = Engine {
         input,
         create,
@@ -285,19 +286,21 @@ impl Engine<'_> {
         prior: &Value,
         proposed: &Value,
         config: &Value,
-        path: &AttributePath,
+        path: &LazyPath<'_>,
         addressable: bool,
     ) -> Value {
         let Value::Object(prop_attrs) = proposed else {
             return proposed.clone();
         };
         let element_create = prior.is_null();
-        let mut out = prop_attrs.clone();
+        // Every schema attribute and block is planned below; only entries the schema does not know
+        // are carried over from the proposal (copying the whole proposal first would be wasted work).
+        let mut out = BTreeMap::new();
         for a in &block.attributes {
             let p = if addressable {
-                path.clone().attr(a.name.clone())
+                path.attr(&a.name)
             } else {
-                path.clone()
+                *path
             };
             let planned = self.attribute(
                 a,
@@ -316,9 +319,9 @@ impl Engine<'_> {
                 config.get_attr(&nb.type_name),
             );
             let p = if addressable {
-                path.clone().attr(nb.type_name.clone())
+                path.attr(&nb.type_name)
             } else {
-                path.clone()
+                *path
             };
             let planned = match (nb.nesting, prop) {
                 (_, Value::Unknown | Value::Null) => prop.clone(),
@@ -332,11 +335,7 @@ impl Engine<'_> {
                         .map(|(i, e)| {
                             let pe = pri.elements().get(i).unwrap_or(&Value::Null);
                             let ce = cfg.elements().get(i).unwrap_or(&Value::Null);
-                            let ep = if addressable {
-                                p.clone().index(i as i64)
-                            } else {
-                                p.clone()
-                            };
+                            let ep = if addressable { p.index(i as i64) } else { p };
                             self.block(&nb.block, pe, e, ce, &ep, addressable)
                         })
                         .collect(),
@@ -346,11 +345,7 @@ impl Engine<'_> {
                         .map(|(k, e)| {
                             let pe = pri.entries().and_then(|x| x.get(k)).unwrap_or(&Value::Null);
                             let ce = cfg.entries().and_then(|x| x.get(k)).unwrap_or(&Value::Null);
-                            let ep = if addressable {
-                                p.clone().key(k.clone())
-                            } else {
-                                p.clone()
-                            };
+                            let ep = if addressable { p.key(k) } else { p };
                             (
                                 k.clone(),
                                 self.block(&nb.block, pe, e, ce, &ep, addressable),
@@ -396,6 +391,11 @@ impl Engine<'_> {
             }
             out.insert(nb.type_name.clone(), planned);
         }
+        for (k, v) in prop_attrs {
+            if !out.contains_key(k) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
         Value::Object(out)
     }
 
@@ -405,7 +405,7 @@ impl Engine<'_> {
         prior: &Value,
         proposed: &Value,
         config: &Value,
-        path: &AttributePath,
+        path: &LazyPath<'_>,
         element_create: bool,
     ) -> Value {
         if !self.full {
@@ -436,8 +436,9 @@ impl Engine<'_> {
             Value::Unknown
         };
         if !a.plan_modifiers.is_empty() {
+            let path = path.materialize();
             let req = AttributePlanRequest {
-                path,
+                path: &path,
                 attribute: a,
                 config,
                 prior,
@@ -457,7 +458,7 @@ impl Engine<'_> {
             planned = resp.planned;
             self.result.diagnostics.extend(resp.diagnostics);
             if resp.requires_replace {
-                self.result.require_replace(path.clone());
+                self.result.require_replace(path);
             }
         }
         if let Some(imm) = &a.immutable {
@@ -471,7 +472,7 @@ impl Engine<'_> {
     fn immutable_change(
         &mut self,
         imm: &Immutable,
-        path: &AttributePath,
+        path: &LazyPath<'_>,
         name: &str,
         sensitive: bool,
         prior: &Value,
@@ -481,13 +482,14 @@ impl Engine<'_> {
             return;
         }
         if self.input.replace_allowed {
-            self.result.require_replace(path.clone());
+            self.result.require_replace(path.materialize());
             return;
         }
         if !planned.is_wholly_known() {
             // May not change at all; the plan at apply time sees the real value and decides then.
             return;
         }
+        let path = path.materialize();
         let shown = if path.is_empty() {
             name.to_string()
         } else {
@@ -504,11 +506,9 @@ impl Engine<'_> {
         } else {
             detail.push_str(" Revert it to its previous value.");
         }
-        self.result.diagnostics.error_at(
-            path.clone(),
-            format!("Cannot change `{name}` in place"),
-            detail,
-        );
+        self.result
+            .diagnostics
+            .error_at(path, format!("Cannot change `{name}` in place"), detail);
     }
 }
 

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::codec::{decode_dynamic, encode_dynamic};
-use super::conform::{check_applied, check_planned, normalize};
+use super::conform::{check_applied, check_planned, normalize_owned};
 use super::data_source::DataSource;
 use super::diag::{Diagnostic, Diagnostics};
 use super::path::AttributePath;
@@ -79,6 +79,15 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostic {
         format!("Unknown {kind} type"),
         format!("This provider has no {kind} type `{name}`."),
     )
+}
+
+/// Encodes a value for Terraform. The encoder rejects exactly what the type check rejects, so the
+/// check (a second walk) runs only to word the error the way it always has.
+fn encode_checked(v: &Value, ty: &Type) -> Result<DynamicValue, String> {
+    encode_dynamic(v, ty).map_err(|err| match v.check_type(ty) {
+        Err((p, msg)) => format!("{p}: {msg}"),
+        Ok(()) => err.to_string(),
+    })
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -200,12 +209,12 @@ impl<P: Provider> ProviderServer<P> {
     fn finish_state(
         &self,
         e: &Entry<dyn Resource<P::Data>>,
-        state: &Value,
+        state: Value,
         what: &str,
         strict: bool,
         diags: &mut Diagnostics,
     ) -> Option<DynamicValue> {
-        let mut v = normalize(&e.schema.block, state);
+        let mut v = normalize_owned(&e.schema.block, state);
         let unknown = v.unknown_paths();
         if !unknown.is_empty() {
             if strict {
@@ -224,17 +233,9 @@ impl<P: Provider> ProviderServer<P> {
             }
             v = v.unknown_as_null();
         }
-        if let Err((p, msg)) = v.check_type(&e.ty) {
-            diags.push(encode_error(what, format!("{p}: {msg}")));
-            return None;
-        }
-        match encode_dynamic(&v, &e.ty) {
-            Ok(dv) => Some(dv),
-            Err(err) => {
-                diags.push(encode_error(what, err));
-                None
-            }
-        }
+        encode_checked(&v, &e.ty)
+            .map_err(|msg| diags.push(encode_error(what, msg)))
+            .ok()
     }
 
     fn decode(
@@ -346,7 +347,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     );
                     return None;
                 }
-                return self.finish_state(e, &Value::Null, "upgraded state", true, &mut diags);
+                return self.finish_state(e, Value::Null, "upgraded state", true, &mut diags);
             }
             let mut json: serde_json::Value = serde_json::from_slice(&raw_state.json)
                 .map_err(|err| diags.push(decode_error("stored state", err)))
@@ -368,10 +369,10 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     .map_err(|d| diags.extend(d))
                     .ok()?;
             }
-            let v = super::json::decode_value(&json, &e.ty, true)
+            let v = super::json::decode_value(json, &e.ty, true)
                 .map_err(|err| diags.push(decode_error("stored state", err)))
                 .ok()?;
-            self.finish_state(e, &v, "upgraded state", true, &mut diags)
+            self.finish_state(e, v, "upgraded state", true, &mut diags)
         })();
         protocol::UpgradeResourceStateResponse {
             upgraded_state: upgraded,
@@ -464,7 +465,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         } else {
             match self.finish_state(
                 e,
-                &result.state,
+                result.state,
                 "refreshed state",
                 !diags.has_errors(),
                 &mut diags,
@@ -524,7 +525,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 prior_private: &req.prior_private,
             };
             e.imp.modify_plan(&ctx, &mut result).await;
-            result.planned = normalize(&e.schema.block, &result.planned);
+            result.planned = normalize_owned(&e.schema.block, std::mem::take(&mut result.planned));
             diags.extend(check_planned(
                 &e.schema.block,
                 &prior,
@@ -534,12 +535,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             ));
         }
         diags.extend(std::mem::take(&mut result.diagnostics));
-        let planned_state = match result
-            .planned
-            .check_type(&e.ty)
-            .map_err(|(p, m)| format!("{p}: {m}"))
-            .and_then(|_| encode_dynamic(&result.planned, &e.ty).map_err(|x| x.to_string()))
-        {
+        let planned_state = match encode_checked(&result.planned, &e.ty) {
             Ok(dv) => Some(dv),
             Err(msg) => {
                 diags.push(encode_error("planned state", msg));
@@ -654,7 +650,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 diagnostics: diags.to_protocol(),
             };
         }
-        let shaped = normalize(&e.schema.block, &result.state);
+        let shaped = normalize_owned(&e.schema.block, result.state);
         if !failed && shaped.is_wholly_known() {
             diags.extend(check_applied(
                 &e.schema.block,
@@ -664,7 +660,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             ));
         }
         let new_state = self
-            .finish_state(e, &shaped, "new state", !failed, &mut diags)
+            .finish_state(e, shaped, "new state", !failed, &mut diags)
             .or(fallback);
         protocol::ApplyResourceChangeResponse {
             new_state,
@@ -691,7 +687,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 diags.error("Import returned nothing", format!("Importing {type_name} `{id}` produced no state. This is a bug in the provider."));
                 return None;
             }
-            let state = self.finish_state(e, &result.state, "imported state", true, &mut diags)?;
+            let state = self.finish_state(e, result.state, "imported state", true, &mut diags)?;
             (!diags.has_errors()).then(|| protocol::ImportedResource { type_name: type_name.to_string(), state: Some(state), private: Vec::new() })
         }
         .await;
@@ -717,7 +713,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             if diags.has_errors() {
                 return None;
             }
-            let state = normalize(&e.schema.block, &result.state);
+            let state = normalize_owned(&e.schema.block, result.state);
             if state.is_null() || !state.is_wholly_known() {
                 diags.error(
                     "Invalid data source result",
@@ -738,11 +734,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             if diags.has_errors() {
                 return None;
             }
-            if let Err((p, m)) = state.check_type(&e.ty) {
-                diags.push(encode_error("data source state", format!("{p}: {m}")));
-                return None;
-            }
-            encode_dynamic(&state, &e.ty).map_err(|err| diags.push(encode_error("data source state", err))).ok()
+            encode_checked(&state, &e.ty).map_err(|msg| diags.push(encode_error("data source state", msg))).ok()
         }
         .await;
         protocol::ReadDataSourceResponse {

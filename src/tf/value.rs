@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::codec::LazyPath;
 use super::number::Number;
 use super::path::{AttributePath, PathStep};
 use super::types::Type;
@@ -307,7 +308,7 @@ impl Value {
     /// Paths of every unknown inside (stopping at sets, whose elements have no path).
     pub fn unknown_paths(&self) -> Vec<AttributePath> {
         let mut out = Vec::new();
-        collect_unknown(self, &AttributePath::empty(), &mut out);
+        collect_unknown(self, &LazyPath::Root, &mut out);
         out
     }
 
@@ -335,27 +336,29 @@ impl Value {
 
     /// Checks that the value fits `ty`; the error names the first offending path.
     pub fn check_type(&self, ty: &Type) -> Result<(), (AttributePath, String)> {
-        check_type_at(self, ty, &AttributePath::empty())
+        check_type_at(self, ty, &LazyPath::Root)
     }
 }
 
-fn collect_unknown(v: &Value, path: &AttributePath, out: &mut Vec<AttributePath>) {
+fn collect_unknown(v: &Value, path: &LazyPath<'_>, out: &mut Vec<AttributePath>) {
     match v {
-        Value::Unknown => out.push(path.clone()),
+        Value::Unknown => out.push(path.materialize()),
         Value::List(items) | Value::Tuple(items) => {
             for (i, e) in items.iter().enumerate() {
-                collect_unknown(e, &path.clone().index(i as i64), out);
+                collect_unknown(e, &path.index(i as i64), out);
             }
         }
-        Value::Set(items) if !items.iter().all(Value::is_wholly_known) => out.push(path.clone()),
+        Value::Set(items) if !items.iter().all(Value::is_wholly_known) => {
+            out.push(path.materialize())
+        }
         Value::Map(m) => {
             for (k, e) in m {
-                collect_unknown(e, &path.clone().key(k.clone()), out);
+                collect_unknown(e, &path.key(k), out);
             }
         }
         Value::Object(m) => {
             for (k, e) in m {
-                collect_unknown(e, &path.clone().attr(k.clone()), out);
+                collect_unknown(e, &path.attr(k), out);
             }
         }
         _ => {}
@@ -398,18 +401,19 @@ fn unify(a: &Type, b: &Type) -> Option<Type> {
     }
 }
 
-fn check_type_at(
-    v: &Value,
-    ty: &Type,
-    path: &AttributePath,
-) -> Result<(), (AttributePath, String)> {
-    let mismatch = || Err((path.clone(), format!("expected {ty}, got {}", kind_name(v))));
+fn check_type_at(v: &Value, ty: &Type, path: &LazyPath<'_>) -> Result<(), (AttributePath, String)> {
+    let mismatch = || {
+        Err((
+            path.materialize(),
+            format!("expected {ty}, got {}", kind_name(v)),
+        ))
+    };
     match (ty, v) {
         (_, Value::Null | Value::Unknown) => Ok(()),
         (Type::Dynamic, v) => match v.infer_type() {
             Some(_) => Ok(()),
             None => Err((
-                path.clone(),
+                path.materialize(),
                 "collection elements of different types in a dynamic value".into(),
             )),
         },
@@ -419,28 +423,28 @@ fn check_type_at(
         (Type::List(e), Value::List(items)) => items
             .iter()
             .enumerate()
-            .try_for_each(|(i, x)| check_type_at(x, e, &path.clone().index(i as i64))),
+            .try_for_each(|(i, x)| check_type_at(x, e, &path.index(i as i64))),
         (Type::Set(e), Value::Set(items)) => {
             items.iter().try_for_each(|x| check_type_at(x, e, path))
         }
         (Type::Map(e), Value::Map(m)) => m
             .iter()
-            .try_for_each(|(k, x)| check_type_at(x, e, &path.clone().key(k.clone()))),
+            .try_for_each(|(k, x)| check_type_at(x, e, &path.key(k))),
         (Type::Object(attrs), Value::Object(m)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
                 return Err((
-                    path.clone().attr(extra.clone()),
+                    path.attr(extra).materialize(),
                     "attribute not in the schema".into(),
                 ));
             }
-            attrs.iter().try_for_each(|(k, t)| {
-                check_type_at(v.get_attr(k), t, &path.clone().attr(k.clone()))
-            })
+            attrs
+                .iter()
+                .try_for_each(|(k, t)| check_type_at(v.get_attr(k), t, &path.attr(k)))
         }
         (Type::Tuple(ts), Value::Tuple(items)) => {
             if ts.len() != items.len() {
                 return Err((
-                    path.clone(),
+                    path.materialize(),
                     format!("expected {} tuple elements, got {}", ts.len(), items.len()),
                 ));
             }
@@ -448,7 +452,7 @@ fn check_type_at(
                 .iter()
                 .zip(ts)
                 .enumerate()
-                .try_for_each(|(i, (x, t))| check_type_at(x, t, &path.clone().index(i as i64)))
+                .try_for_each(|(i, (x, t))| check_type_at(x, t, &path.index(i as i64)))
         }
         _ => mismatch(),
     }
