@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::Router;
 use modelarts::api::signing::{Signer, SigningInput};
-use modelarts::emulator::{catalog, demo, Credentials, Emulator};
+use modelarts::emulator::{catalog, demo, Emulator};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -13,10 +13,8 @@ const HOST: &str = "127.0.0.1:18080";
 const PROJECT_B: &str = "fedcba9876543210fedcba9876543210";
 const AK_B: &str = "PROJECTBACCESSKEY001";
 const SK_B: &str = "projectBSecretKey00000000000000000000002";
-const STS_AK: &str = "STSTEMPORARYKEY00001";
-const STS_SK: &str = "stsTemporarySecret0000000000000000000003";
-const STS_TOKEN: &str = "sts-security-token-value-0000000000000004";
-const IAM_TOKEN: &str = "MIIiam-token-value-0000000000000000000005";
+mod common;
+use common::{IAM_TOKEN, STS_AK, STS_SK, STS_TOKEN};
 
 /// Every secret the emulator knows: none may appear in any response.
 const SECRETS: &[&str] = &[demo::SECRET_KEY, SK_B, STS_SK, STS_TOKEN, IAM_TOKEN];
@@ -87,17 +85,8 @@ struct World {
 
 impl World {
     fn new() -> World {
-        let mut creds = Credentials::demo();
+        let mut creds = common::credentials();
         creds.add_key(AK_B, SK_B, None, PROJECT_B, Some("bob"), Some("other"));
-        creds.add_key(
-            STS_AK,
-            STS_SK,
-            Some(STS_TOKEN),
-            demo::PROJECT_ID,
-            None,
-            None,
-        );
-        creds.add_token(IAM_TOKEN, demo::PROJECT_ID, Some("iam-user"), None);
         let em = Emulator::builder()
             .credentials(creds)
             .transition_ms(0)

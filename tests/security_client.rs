@@ -10,28 +10,16 @@ use modelarts::api::{
     NotebookCreateRequest, NotebookStatus, NotebookUpdateRequest, StartQuery, VolumeMountRequest,
 };
 use modelarts::client::{Client, ClientConfig, Credentials, Level, Logger, PollSettings};
-use modelarts::emulator::{catalog, demo, Credentials as EmuCredentials, Emulator, EmulatorHandle};
+use modelarts::emulator::{catalog, demo, Emulator, EmulatorHandle};
 
-const STS_AK: &str = "STSTEMPORARYKEY00001";
-const STS_SK: &str = "stsTemporarySecret0000000000000000000003";
-const STS_TOKEN: &str = "sts-security-token-value-0000000000000004";
-const IAM_TOKEN: &str = "MIIiam-token-value-0000000000000000000005";
+mod common;
+use common::{IAM_TOKEN, STS_AK, STS_SK, STS_TOKEN};
 
 type Lines = Arc<Mutex<Vec<String>>>;
 
 async fn emulator() -> EmulatorHandle {
-    let mut creds = EmuCredentials::demo();
-    creds.add_key(
-        STS_AK,
-        STS_SK,
-        Some(STS_TOKEN),
-        demo::PROJECT_ID,
-        None,
-        None,
-    );
-    creds.add_token(IAM_TOKEN, demo::PROJECT_ID, Some("iam-user"), None);
     Emulator::builder()
-        .credentials(creds)
+        .credentials(common::credentials())
         .transition_ms(20)
         .start()
         .await
