@@ -1,5 +1,7 @@
 //! Section 3: `terraform apply` (create N from nothing) and no-op `terraform plan` (refresh N) with N notebooks
-//! against the emulator (transition 0), side by side with N `null_resource`s, interleaved per round.
+//! against the emulator (transition 0), side by side with N `null_resource`s, interleaved per round. A third side,
+//! N `null_resource`s whose `triggers` carry the same data as a notebook's state, separates what Terraform spends
+//! on the size of each object from what the provider spends.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,8 @@ pub struct Scale {
     pub n: usize,
     pub ours: Side,
     pub null: Side,
+    /// null_resources carrying a notebook-sized state (see [`null_sized_config`]).
+    pub sized: Side,
 }
 
 pub fn notebook_config(base_url: &str, image_id: &str, n: usize) -> String {
@@ -98,6 +102,91 @@ resource "null_resource" "nb" {{
     )
 }
 
+/// A notebook's refreshed state flattened into string triggers (48 entries, ~2.9 KB of state per resource): the
+/// same information as the state `notebook_config` leaves, held by a provider that does no work.
+pub fn null_sized_config(n: usize) -> String {
+    let id = "${format(\"6f1c2b8e-0d4a-4c55-9e61-%012d\", count.index)}";
+    let triggers: Vec<(String, String)> = [
+        ("Prepare storage", 1),
+        ("Prepare compute resources", 2),
+        ("Configure network", 3),
+        ("Initialize the instance", 4),
+    ]
+    .iter()
+    .enumerate()
+    .flat_map(|(i, (description, step))| {
+        [
+            (format!("action_progress_{i}_description"), description.to_string()),
+            (format!("action_progress_{i}_status"), "COMPLETED".to_string()),
+            (format!("action_progress_{i}_step"), step.to_string()),
+        ]
+    })
+    .chain(
+        [
+            ("allow_stop_for_update", "true"),
+            ("billing_items_0", "COMPUTE"),
+            ("billing_items_1", "STORAGE"),
+            ("created_at", "2026-11-28T05:59:27.069Z"),
+            ("desired_state", "RUNNING"),
+            ("enable_force_new", "false"),
+            ("feature", "NOTEBOOK"),
+            ("flavor", "modelarts.vm.cpu.2u"),
+            ("id", id),
+            ("image_id", "f3e33ba5-c084-49ca-81d0-eeb345a8a0a5"),
+            ("image_name", "pytorch1.8-cpu-ubuntu18.04"),
+            ("image_swr_path", "swr.cn-north-4.myhuaweicloud.com/atelier/pytorch_1_8_cpu:pytorch_1.8.0-py_3.7-ubuntu_18.04-x86_64-20220926104212-b1e77f0"),
+            ("image_tag", "pytorch_1.8.0-py_3.7-ubuntu_18.04-x86_64-20220926104212-b1e77f0"),
+            ("image_type", "BUILD_IN"),
+            ("lease_duration", "3600000"),
+            ("lease_enabled", "true"),
+            ("lease_type", "TIMING"),
+            ("name", "bench-${count.index}"),
+            ("run_user_gid", "100"),
+            ("run_user_group_name", "ma-group"),
+            ("run_user_uid", "1000"),
+            ("run_user_user_name", "ma-user"),
+            ("status", "RUNNING"),
+            ("token", "0a5588fedb55425ad66433d7e43bf73c16a608e9811a47ea21e50249192f7bc6"),
+            ("updated_at", "2026-11-28T05:59:27.069Z"),
+            ("url", "https://authoring-modelarts-cnnorth4.huaweicloud.com/${count.index}/lab"),
+            ("user_domain_id", "2f9149cf0f4eaccb2a80b8acde82916c"),
+            ("user_domain_name", "demo-account"),
+            ("user_id", "e63520c9f5982aa90364f68b8ec4eb09"),
+            ("user_name", "demo-user"),
+            ("volume_0_category", "EVS"),
+            ("volume_0_id", "0b623b88-627c-40b4-a160-b10fd9f77edb"),
+            ("volume_0_mount_path", "/home/ma-user/work/"),
+            ("volume_0_ownership", "MANAGED"),
+            ("volume_0_size", "5"),
+            ("workspace_id", "0"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string())),
+    )
+    .collect();
+    let body: String = triggers
+        .iter()
+        .map(|(k, v)| format!("    {k} = \"{v}\"\n"))
+        .collect();
+    format!(
+        r#"terraform {{
+  required_providers {{
+    null = {{
+      source  = "hashicorp/null"
+      version = "2.1.2"
+    }}
+  }}
+}}
+
+resource "null_resource" "nb" {{
+  count    = {n}
+  triggers = {{
+{body}  }}
+}}
+"#
+    )
+}
+
 pub fn count_calls(calls: &[crate::emulator::Call]) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for c in calls {
@@ -116,6 +205,7 @@ fn workspace(ctx: &Ctx<'_>, name: String, hcl: &str) -> Result<Workspace, BoxErr
 pub struct Pair {
     pub ours: Workspace,
     pub null: Workspace,
+    pub sized: Workspace,
 }
 
 pub fn prepare(ctx: &Ctx<'_>, n: usize, result: &mut Scale) -> Result<Pair, BoxError> {
@@ -125,10 +215,12 @@ pub fn prepare(ctx: &Ctx<'_>, n: usize, result: &mut Scale) -> Result<Pair, BoxE
         &notebook_config(&ctx.emulator.base_url, ctx.image_id, n),
     )?;
     let null = workspace(ctx, format!("null-{n}"), &null_config(n))?;
+    let sized = workspace(ctx, format!("null-sized-{n}"), &null_sized_config(n))?;
     let init = ["init", "-input=false", "-no-color"];
     result.ours.init = Some(ours.run_expect(&init, COMMAND_LIMIT, &[0])?);
     result.null.init = Some(null.run_expect(&init, COMMAND_LIMIT, &[0])?);
-    Ok(Pair { ours, null })
+    result.sized.init = Some(sized.run_expect(&init, COMMAND_LIMIT, &[0])?);
+    Ok(Pair { ours, null, sized })
 }
 
 fn apply_ours(ctx: &Ctx<'_>, ws: &Workspace, side: &mut Side) -> Result<(), BoxError> {
@@ -165,8 +257,15 @@ fn plan_null(ws: &Workspace, side: &mut Side) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// `plan_rounds` rounds; the first `apply_rounds` of them also apply from an empty state first. Ours and null
-/// swap order every round.
+#[derive(Clone, Copy)]
+enum Which {
+    Ours,
+    Null,
+    Sized,
+}
+
+/// `plan_rounds` rounds; the first `apply_rounds` of them also apply from an empty state first. The three sides
+/// rotate order every round.
 pub fn run(
     ctx: &Ctx<'_>,
     n: usize,
@@ -178,41 +277,38 @@ pub fn run(
         n,
         ours: Side::default(),
         null: Side::default(),
+        sized: Side::default(),
     };
     let pair = prepare(ctx, n, &mut result)?;
     let apply_rounds = apply_rounds.clamp(1, plan_rounds.max(1));
     for round in 0..plan_rounds.max(1) {
-        let ours_first = round % 2 == 0;
+        // Each side goes first, second and last equally often.
+        let mut order = [Which::Ours, Which::Null, Which::Sized];
+        order.rotate_left(round % 3);
         if round < apply_rounds {
-            for ours in [ours_first, !ours_first] {
-                if ours {
-                    apply_ours(ctx, &pair.ours, &mut result.ours)?;
-                } else {
-                    apply_null(&pair.null, &mut result.null)?;
+            for which in order {
+                match which {
+                    Which::Ours => apply_ours(ctx, &pair.ours, &mut result.ours)?,
+                    Which::Null => apply_null(&pair.null, &mut result.null)?,
+                    Which::Sized => apply_null(&pair.sized, &mut result.sized)?,
                 }
             }
         }
-        for ours in [ours_first, !ours_first] {
-            if ours {
-                plan_ours(ctx, &pair.ours, &mut result.ours)?;
-            } else {
-                plan_null(&pair.null, &mut result.null)?;
+        for which in order {
+            match which {
+                Which::Ours => plan_ours(ctx, &pair.ours, &mut result.ours)?,
+                Which::Null => plan_null(&pair.null, &mut result.null)?,
+                Which::Sized => plan_null(&pair.sized, &mut result.sized)?,
             }
         }
+        let last = |side: &Side| side.plan.last().map_or(0.0, |r| r.wall.as_secs_f64());
         progress(&format!(
-            "N={n} round {}/{}: plan ours {:.2}s null {:.2}s (load {})",
+            "N={n} round {}/{}: plan ours {:.2}s null {:.2}s null-sized {:.2}s (load {})",
             round + 1,
             plan_rounds,
-            result
-                .ours
-                .plan
-                .last()
-                .map_or(0.0, |r| r.wall.as_secs_f64()),
-            result
-                .null
-                .plan
-                .last()
-                .map_or(0.0, |r| r.wall.as_secs_f64()),
+            last(&result.ours),
+            last(&result.null),
+            last(&result.sized),
             crate::procfs::load_average()
         ));
     }
@@ -220,6 +316,7 @@ pub fn run(
         |ws: &Workspace| std::fs::metadata(ws.dir.join("terraform.tfstate")).map_or(0, |m| m.len());
     result.ours.state_bytes = size(&pair.ours);
     result.null.state_bytes = size(&pair.null);
+    result.sized.state_bytes = size(&pair.sized);
     Ok((result, pair))
 }
 
