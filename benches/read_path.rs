@@ -32,7 +32,7 @@ fn refreshed(nb: &NotebookResp, prior: &NotebookModel) -> modelarts::tf::Value {
         prior,
         nb.status.as_ref(),
     )
-    .to_value()
+    .into_value()
 }
 
 fn main() {
