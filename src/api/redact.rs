@@ -21,6 +21,11 @@ impl Sensitive {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The secret itself, by value; the same rule as [`Sensitive::expose`].
+    pub fn into_exposed(self) -> String {
+        self.0
+    }
 }
 
 impl From<String> for Sensitive {

@@ -40,6 +40,28 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// Formats a UTC instant as an `X-Sdk-Date` value.
 pub fn format_sdk_date(t: OffsetDateTime) -> String {
     let utc = t.to_offset(time::UtcOffset::UTC);
+    // Every request formats one date: writing the digits directly avoids the format-description interpreter.
+    // Years outside 0..=9999 (never met in practice) take the general path, which decides their rendering.
+    if let Ok(year) = u16::try_from(utc.year()) {
+        if year <= 9999 {
+            fn push(out: &mut String, n: u16, width: u32) {
+                for i in (0..width).rev() {
+                    let digit = (n / 10u16.pow(i)) % 10;
+                    out.push(char::from(b'0' + digit as u8));
+                }
+            }
+            let mut out = String::with_capacity(16);
+            push(&mut out, year, 4);
+            push(&mut out, u16::from(u8::from(utc.month())), 2);
+            push(&mut out, u16::from(utc.day()), 2);
+            out.push('T');
+            push(&mut out, u16::from(utc.hour()), 2);
+            push(&mut out, u16::from(utc.minute()), 2);
+            push(&mut out, u16::from(utc.second()), 2);
+            out.push('Z');
+            return out;
+        }
+    }
     // The format has only numeric components, so formatting cannot fail for any representable instant;
     // falling back to the Unix epoch keeps this path panic-free regardless.
     utc.format(SDK_DATE_FORMAT)
@@ -60,7 +82,18 @@ pub enum Digest {
     Sm3,
 }
 
+/// SHA-256 of the empty string: the payload hash of every body-less request.
+const SHA256_OF_EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 impl Digest {
+    /// The hex digest of an empty payload, without hashing for the common SHA-256 case.
+    pub fn hex_of_empty(self) -> String {
+        match self {
+            Digest::Sha256 => SHA256_OF_EMPTY.to_string(),
+            Digest::Sm3 => self.hex(b""),
+        }
+    }
+
     pub fn hex(self, data: &[u8]) -> String {
         use sha2::Digest as _;
         match self {
@@ -128,6 +161,42 @@ impl Algorithm {
     }
 }
 
+/// An HMAC key with its inner and outer pads already hashed: a signer keeps one per secret key, so each request
+/// hashes only its own string to sign.
+#[derive(Clone)]
+pub(crate) enum KeyedMac {
+    Sha256(Hmac<Sha256>),
+    Sm3(Hmac<Sm3>),
+}
+
+impl KeyedMac {
+    /// `None` only if the MAC refused the key, which HMAC never does (any key length is valid).
+    pub(crate) fn new(digest: Digest, key: &[u8]) -> Option<Self> {
+        match digest {
+            Digest::Sha256 => Hmac::<Sha256>::new_from_slice(key)
+                .ok()
+                .map(KeyedMac::Sha256),
+            Digest::Sm3 => Hmac::<Sm3>::new_from_slice(key).ok().map(KeyedMac::Sm3),
+        }
+    }
+
+    /// The hex MAC of `msg`; the same bytes as `hex::encode(digest.hmac(key, msg))`.
+    pub(crate) fn hex(&self, msg: &[u8]) -> String {
+        match self {
+            KeyedMac::Sha256(m) => {
+                let mut m = m.clone();
+                m.update(msg);
+                hex::encode(m.finalize().into_bytes())
+            }
+            KeyedMac::Sm3(m) => {
+                let mut m = m.clone();
+                m.update(msg);
+                hex::encode(m.finalize().into_bytes())
+            }
+        }
+    }
+}
+
 /// Computes the string to sign and the hex signature for a canonical request. `scope` is only used by V11.
 pub(crate) fn string_to_sign_and_signature(
     algorithm_name: &str,
@@ -180,6 +249,42 @@ mod tests {
         assert_eq!(format_sdk_date(t), "20240115T083000Z");
         assert!(parse_sdk_date("2024-01-15T08:30:00Z").is_none());
         assert!(parse_sdk_date("20240115T083000").is_none());
+    }
+
+    #[test]
+    fn sdk_date_fast_path_matches_the_format_description() {
+        let mut t = OffsetDateTime::from_unix_timestamp(0).unwrap();
+        // A step of a prime number of seconds (~92 days) walks every digit position through 1970..~6900.
+        for _ in 0..20_000 {
+            let expected = t.format(SDK_DATE_FORMAT).unwrap();
+            assert_eq!(format_sdk_date(t), expected);
+            t += time::Duration::seconds(7_919_993);
+            if t.year() > 9999 {
+                break;
+            }
+        }
+        let offset = time::UtcOffset::from_hms(5, 30, 0).unwrap();
+        let local = time::macros::datetime!(2024-01-01 03:04:05 UTC).to_offset(offset);
+        assert_eq!(format_sdk_date(local), "20240101T030405Z");
+    }
+
+    #[test]
+    fn empty_payload_digests_match_hashing() {
+        for d in [Digest::Sha256, Digest::Sm3] {
+            assert_eq!(d.hex_of_empty(), d.hex(b""));
+        }
+    }
+
+    #[test]
+    fn keyed_mac_matches_one_shot_hmac() {
+        for d in [Digest::Sha256, Digest::Sm3] {
+            let key = KeyedMac::new(d, b"secret-key").unwrap();
+            for msg in [&b""[..], b"SDK-HMAC-SHA256\n20240115T083000Z\nabc"] {
+                assert_eq!(key.hex(msg), hex::encode(d.hmac(b"secret-key", msg)));
+                // The stored key is not consumed by use.
+                assert_eq!(key.hex(msg), hex::encode(d.hmac(b"secret-key", msg)));
+            }
+        }
     }
 
     #[test]

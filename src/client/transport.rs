@@ -140,6 +140,30 @@ pub(crate) fn path_param(what: &str, value: &str) -> Result<String, ClientError>
     Ok(encode(value))
 }
 
+/// The names the client sends on every request, parsed once: a name parsed per request would be lower-cased
+/// and, for the non-standard ones, allocated each time.
+static KNOWN_HEADERS: [HeaderName; 9] = [
+    http::header::CONTENT_TYPE,
+    http::header::USER_AGENT,
+    http::header::HOST,
+    http::header::AUTHORIZATION,
+    HeaderName::from_static("x-sdk-date"),
+    HeaderName::from_static("x-project-id"),
+    HeaderName::from_static("x-security-token"),
+    HeaderName::from_static("x-auth-token"),
+    HeaderName::from_static("x-language"),
+];
+
+fn header_name(name: &str) -> Option<HeaderName> {
+    match KNOWN_HEADERS
+        .iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(name))
+    {
+        Some(known) => Some(known.clone()),
+        None => HeaderName::from_bytes(name.as_bytes()).ok(),
+    }
+}
+
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut src = e.source();
@@ -449,10 +473,12 @@ impl Client {
             .inner
             .http
             .request(method.clone(), format!("{}{}", self.inner.origin, uri));
-        for (n, v) in &headers {
-            let name = HeaderName::from_bytes(n.as_bytes())
-                .map_err(|_| ClientError::InvalidArgument(format!("invalid header name {n:?}")))?;
-            let value = HeaderValue::from_bytes(v.as_bytes()).map_err(|_| {
+        for (n, v) in headers {
+            let name = header_name(&n).ok_or_else(|| {
+                ClientError::InvalidArgument(format!("invalid header name {n:?}"))
+            })?;
+            // From the owned string: the value keeps its buffer instead of being copied.
+            let value = HeaderValue::try_from(v).map_err(|_| {
                 ClientError::InvalidArgument(format!("header {n} has a value that cannot be sent"))
             })?;
             req = req.header(name, value);
@@ -492,7 +518,8 @@ impl Client {
                         status,
                         request_id,
                         retry_after,
-                        body: body.to_vec(),
+                        // Takes the buffer over when it is not shared, instead of always copying.
+                        body: Vec::from(body),
                     }),
                     Err(e) => Outcome::Transport(TransportFailure {
                         message: format!(
@@ -537,5 +564,34 @@ impl Client {
             }),
         }
         Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_resolve_like_parsing_them() {
+        for n in [
+            "Content-Type",
+            "User-Agent",
+            "Host",
+            "Authorization",
+            "X-Sdk-Date",
+            "x-project-id",
+            "X-Security-Token",
+            "X-Auth-Token",
+            "X-Language",
+            "X-Sdk-Content-Sha256",
+        ] {
+            assert_eq!(
+                header_name(n),
+                Some(HeaderName::from_bytes(n.as_bytes()).unwrap()),
+                "{n}"
+            );
+        }
+        assert_eq!(header_name("bad name"), None);
+        assert_eq!(header_name(""), None);
     }
 }

@@ -614,7 +614,7 @@ fn state_of(nb: &NotebookResp, template: &NotebookModel) -> Value {
         template,
         nb.status.as_ref(),
     )
-    .to_value()
+    .into_value()
 }
 
 fn is_starting(s: &NotebookStatus) -> bool {

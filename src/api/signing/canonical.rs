@@ -25,11 +25,13 @@ pub fn encode(s: &str) -> String {
 /// Step 3: decode the whole wire path, split on `/`, re-encode each segment, ensure a trailing `/`.
 pub fn canonical_uri(wire_path: &str) -> String {
     let decoded: Vec<u8> = percent_decode_str(wire_path).collect();
-    let mut out = decoded
-        .split(|b| *b == b'/')
-        .map(encode_bytes)
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut out = String::with_capacity(decoded.len() + 8);
+    for (i, segment) in decoded.split(|b| *b == b'/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        push_encoded(&mut out, segment);
+    }
     if !out.ends_with('/') {
         out.push('/');
     }
@@ -78,12 +80,23 @@ pub fn canonical_query_from_raw(raw: &str) -> String {
     join_pairs(&sorted)
 }
 
+fn push_encoded(out: &mut String, bytes: &[u8]) {
+    for chunk in percent_encode(bytes, SDK_ENCODE_SET) {
+        out.push_str(chunk);
+    }
+}
+
 fn join_pairs(pairs: &[(&[u8], &[u8])]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode_bytes(k), encode_bytes(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_encoded(&mut out, k);
+        out.push('=');
+        push_encoded(&mut out, v);
+    }
+    out
 }
 
 /// Step 2: lower-cased names without `_`, sorted by bytes, de-duplicated. `authorization` is never signed.
@@ -102,7 +115,7 @@ pub fn signed_header_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<
 /// Step 6: empty body first, then a content-hash header's literal value, then the body's digest.
 pub fn payload_hash(digest: Digest, body: &[u8], content_hash_header: Option<&str>) -> String {
     if body.is_empty() {
-        return digest.hex(b"");
+        return digest.hex_of_empty();
     }
     match content_hash_header {
         Some(v) => v.to_string(),
@@ -111,30 +124,44 @@ pub fn payload_hash(digest: Digest, body: &[u8], content_hash_header: Option<&st
 }
 
 /// Step 8: the six parts joined by `\n`. `headers` are (lower-case name, trimmed value) in signed order.
-pub fn canonical_request(
+pub fn canonical_request<N: AsRef<str>, V: AsRef<str>>(
     method: &str,
     canonical_uri: &str,
     canonical_query: &str,
-    headers: &[(String, String)],
+    headers: &[(N, V)],
     signed_headers: &str,
     payload_hash: &str,
 ) -> String {
-    let mut canonical_headers = String::new();
-    for (name, value) in headers {
-        canonical_headers.push_str(name);
-        canonical_headers.push(':');
-        canonical_headers.push_str(value);
-        canonical_headers.push('\n');
+    let header_len: usize = headers
+        .iter()
+        .map(|(n, v)| n.as_ref().len() + v.as_ref().len() + 2)
+        .sum();
+    let mut out = String::with_capacity(
+        method.len()
+            + canonical_uri.len()
+            + canonical_query.len()
+            + header_len
+            + signed_headers.len()
+            + payload_hash.len()
+            + 5,
+    );
+    out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+    for part in [canonical_uri, canonical_query] {
+        out.push('\n');
+        out.push_str(part);
     }
-    format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        method.to_ascii_uppercase(),
-        canonical_uri,
-        canonical_query,
-        canonical_headers,
-        signed_headers,
-        payload_hash
-    )
+    out.push('\n');
+    for (name, value) in headers {
+        out.push_str(name.as_ref());
+        out.push(':');
+        out.push_str(value.as_ref());
+        out.push('\n');
+    }
+    for part in [signed_headers, payload_hash] {
+        out.push('\n');
+        out.push_str(part);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use time::OffsetDateTime;
 
 use super::canonical::{
     canonical_query_from_pairs, canonical_query_in_order, canonical_request, canonical_uri,
-    payload_hash, signed_header_names,
+    payload_hash,
 };
 use super::{
-    format_sdk_date, string_to_sign_and_signature, Algorithm, HEADER_AUTHORIZATION,
+    format_sdk_date, string_to_sign_and_signature, Algorithm, KeyedMac, HEADER_AUTHORIZATION,
     HEADER_CONTENT_TYPE, HEADER_HOST, HEADER_PROJECT_ID, HEADER_SDK_DATE, HEADER_SECURITY_TOKEN,
     UNSIGNED_PAYLOAD,
 };
@@ -22,6 +22,9 @@ pub struct Signer {
     security_token: Option<String>,
     project_id: Option<String>,
     algorithm: Algorithm,
+    /// The secret key as a ready HMAC key, for the algorithms that sign with the SK itself (not V11).
+    /// Boxed: the hashed pads are a few hundred bytes, and signers sit in enums beside small variants.
+    mac: Option<Box<KeyedMac>>,
 }
 
 impl fmt::Debug for Signer {
@@ -172,12 +175,22 @@ fn set(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
 
 impl Signer {
     pub fn new(ak: impl Into<String>, sk: impl Into<String>) -> Self {
+        let sk = sk.into();
+        let algorithm = Algorithm::SdkHmacSha256;
         Signer {
             ak: ak.into(),
-            sk: sk.into(),
+            mac: Self::mac_for(&algorithm, &sk),
+            sk,
             security_token: None,
             project_id: None,
-            algorithm: Algorithm::SdkHmacSha256,
+            algorithm,
+        }
+    }
+
+    fn mac_for(algorithm: &Algorithm, sk: &str) -> Option<Box<KeyedMac>> {
+        match algorithm {
+            Algorithm::V11HmacSha256 { .. } => None,
+            _ => KeyedMac::new(algorithm.digest(), sk.as_bytes()).map(Box::new),
         }
     }
 
@@ -192,6 +205,7 @@ impl Signer {
     }
 
     pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.mac = Self::mac_for(&algorithm, &self.sk);
         self.algorithm = algorithm;
         self
     }
@@ -235,12 +249,21 @@ impl Signer {
             .to_string();
 
         // Steps 2–8.
-        let names = signed_header_names(headers.iter().map(|(n, _)| n.as_str()));
-        let signed_headers = names.join(";");
-        let lines: Vec<(String, String)> = names
+        // Names are unique ignoring case (`set` replaces), so each signed name has exactly one value: pairing
+        // them here is what `signed_header_names` + a lookup per name would give, without the lookups.
+        let mut lines: Vec<(String, &str)> = headers
             .iter()
-            .map(|n| (n.clone(), find(&headers, n).unwrap_or_default().to_string()))
+            .filter(|(n, _)| !n.contains('_'))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.as_str()))
+            .filter(|(n, _)| n != "authorization")
             .collect();
+        lines.sort_by(|a, b| a.0.cmp(&b.0));
+        lines.dedup_by(|a, b| a.0 == b.0);
+        let signed_headers = lines
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(";");
         let query = match input.query_order {
             QueryOrder::ByString => canonical_query_from_pairs(input.query),
             QueryOrder::AsGiven => canonical_query_in_order(input.query),
@@ -263,15 +286,27 @@ impl Signer {
             }
             _ => None,
         };
-        let (string_to_sign, signature) = string_to_sign_and_signature(
-            self.algorithm.name(),
-            digest,
-            scope.as_deref(),
-            &self.ak,
-            &self.sk,
-            &sdk_date,
-            &creq,
-        );
+        let (string_to_sign, signature) = match (&self.mac, &scope) {
+            (Some(mac), None) => {
+                let sts = format!(
+                    "{}\n{}\n{}",
+                    self.algorithm.name(),
+                    sdk_date,
+                    digest.hex(creq.as_bytes())
+                );
+                let sig = mac.hex(sts.as_bytes());
+                (sts, sig)
+            }
+            _ => string_to_sign_and_signature(
+                self.algorithm.name(),
+                digest,
+                scope.as_deref(),
+                &self.ak,
+                &self.sk,
+                &sdk_date,
+                &creq,
+            ),
+        };
         let credential = match &scope {
             Some(s) => format!("Credential={}/{}", self.ak, s),
             None => format!("Access={}", self.ak),
