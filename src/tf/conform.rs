@@ -3,7 +3,7 @@
 
 use super::codec::LazyPath;
 use super::diag::Diagnostics;
-use super::members;
+use super::members::{self, Slots};
 use super::schema::{Block, Nesting};
 use super::types::Type;
 use super::value::Value;
@@ -233,12 +233,16 @@ fn check_planned_block(
             format!("The plan for {type_name}.{p} {what}. This is a bug in the provider, please report it."),
         );
     };
-    for a in &block.attributes {
+    let order = members::order(block);
+    let prior_slots = Slots::of(block, &order, prior);
+    let config_slots = Slots::of(block, &order, config);
+    let planned_slots = Slots::of(block, &order, planned);
+    for (i, a) in block.attributes.iter().enumerate() {
         let p = path.attr(&a.name);
         let (pri, cfg, pl) = (
-            prior.get_attr(&a.name),
-            config.get_attr(&a.name),
-            planned.get_attr(&a.name),
+            prior_slots.get(i),
+            config_slots.get(i),
+            planned_slots.get(i),
         );
         if cfg.is_null() {
             if !a.computed && !pl.is_null() {
@@ -263,12 +267,13 @@ fn check_planned_block(
             );
         }
     }
-    for nb in &block.blocks {
+    let na = block.attributes.len();
+    for (j, nb) in block.blocks.iter().enumerate() {
         let p = path.attr(&nb.type_name);
         let (pri, cfg, pl) = (
-            prior.get_attr(&nb.type_name),
-            config.get_attr(&nb.type_name),
-            planned.get_attr(&nb.type_name),
+            prior_slots.get(na + j),
+            config_slots.get(na + j),
+            planned_slots.get(na + j),
         );
         if cfg.is_unknown() {
             if !pl.is_unknown() {
