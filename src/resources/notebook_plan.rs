@@ -205,6 +205,11 @@ fn check_storage(prior: &Value, plan: &mut PlanResult) {
 }
 
 fn warn_about_stop(prior: &Value, plan: &mut PlanResult) {
+    // Cheap exits before building both models: only a running notebook warns, and a plan equal to the
+    // prior state sends no PUT.
+    if prior.get_attr("status").as_str() != Some("RUNNING") || plan.planned == *prior {
+        return;
+    }
     let before = NotebookModel::from_value(prior);
     let after = NotebookModel::from_value(&plan.planned);
     if before.info.status.as_deref() != Some("RUNNING") {

@@ -3,6 +3,7 @@
 
 use super::codec::LazyPath;
 use super::diag::Diagnostics;
+use super::members::{self, Slots};
 use super::schema::{Block, Nesting};
 use super::types::Type;
 use super::value::Value;
@@ -19,53 +20,99 @@ pub fn normalize_owned(block: &Block, v: Value) -> Value {
     let Value::Object(mut out) = v else {
         return v;
     };
-    for a in &block.attributes {
-        match out.get_mut(&a.name) {
-            Some(x) => *x = conform_owned(std::mem::take(x), &a.ty),
-            None => {
-                out.insert(a.name.clone(), Value::Null);
+    let order = members::order(block);
+    let na = block.attributes.len();
+    // The object's entries and the members, both in name order, walked together.
+    let mut next = order.iter().copied().peekable();
+    let mut seen = 0;
+    for (k, x) in out.iter_mut() {
+        let member = loop {
+            match next.peek() {
+                Some(&i) if members::member_name(block, i) == k.as_str() => {
+                    next.next();
+                    break Some(i);
+                }
+                // A member missing from the object; filled in below.
+                Some(&i) if members::member_name(block, i) < k.as_str() => {
+                    next.next();
+                }
+                // Not a member, unless the order is not sorted (names edited in place): look it up.
+                _ => break find_member(block, k),
             }
-        }
-    }
-    for nb in &block.blocks {
-        let inner = out.get_mut(&nb.type_name).map(std::mem::take);
-        let shaped = match (nb.nesting, inner.unwrap_or(Value::Null)) {
-            (_, Value::Unknown) => Value::Unknown,
-            (Nesting::Single, Value::Null) => Value::Null,
-            (Nesting::Group, Value::Null) => {
-                normalize_owned(&nb.block, Value::Object(Default::default()))
-            }
-            (Nesting::Single | Nesting::Group, x) => normalize_owned(&nb.block, x),
-            (Nesting::List, Value::Null) => Value::List(vec![]),
-            (Nesting::Set, Value::Null) => Value::Set(vec![]),
-            (Nesting::Map, Value::Null) => Value::Map(Default::default()),
-            (Nesting::List, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
-                Value::List(
-                    items
-                        .into_iter()
-                        .map(|e| normalize_owned(&nb.block, e))
-                        .collect(),
-                )
-            }
-            (Nesting::Set, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
-                Value::set(items.into_iter().map(|e| normalize_owned(&nb.block, e)))
-            }
-            (Nesting::Map, Value::Map(entries) | Value::Object(entries)) => Value::Map(
-                entries
-                    .into_iter()
-                    .map(|(k, e)| (k, normalize_owned(&nb.block, e)))
-                    .collect(),
-            ),
-            (_, other) => other,
         };
-        match out.get_mut(&nb.type_name) {
-            Some(x) => *x = shaped,
-            None => {
-                out.insert(nb.type_name.clone(), shaped);
+        let Some(i) = member else { continue };
+        seen += 1;
+        *x = shape_member(block, i, std::mem::take(x));
+    }
+    if seen < order.len() {
+        for i in 0..order.len() {
+            let name = members::member_name(block, i);
+            if !out.contains_key(name) {
+                let shaped = if i < na {
+                    Value::Null
+                } else {
+                    shape_member(block, i, Value::Null)
+                };
+                out.insert(name.to_string(), shaped);
             }
         }
     }
     Value::Object(out)
+}
+
+fn find_member(block: &Block, name: &str) -> Option<usize> {
+    let na = block.attributes.len();
+    block
+        .attributes
+        .iter()
+        .position(|a| a.name == name)
+        .or_else(|| {
+            block
+                .blocks
+                .iter()
+                .position(|b| b.type_name == name)
+                .map(|j| na + j)
+        })
+}
+
+/// Normalises the value of member `i` of `block` (see `members`).
+fn shape_member(block: &Block, i: usize, inner: Value) -> Value {
+    let na = block.attributes.len();
+    if let Some(a) = block.attributes.get(i) {
+        return conform_owned(inner, &a.ty);
+    }
+    let Some(nb) = block.blocks.get(i - na) else {
+        return inner;
+    };
+    match (nb.nesting, inner) {
+        (_, Value::Unknown) => Value::Unknown,
+        (Nesting::Single, Value::Null) => Value::Null,
+        (Nesting::Group, Value::Null) => {
+            normalize_owned(&nb.block, Value::Object(Default::default()))
+        }
+        (Nesting::Single | Nesting::Group, x) => normalize_owned(&nb.block, x),
+        (Nesting::List, Value::Null) => Value::List(vec![]),
+        (Nesting::Set, Value::Null) => Value::Set(vec![]),
+        (Nesting::Map, Value::Null) => Value::Map(Default::default()),
+        (Nesting::List, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+            Value::List(
+                items
+                    .into_iter()
+                    .map(|e| normalize_owned(&nb.block, e))
+                    .collect(),
+            )
+        }
+        (Nesting::Set, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+            Value::set(items.into_iter().map(|e| normalize_owned(&nb.block, e)))
+        }
+        (Nesting::Map, Value::Map(entries) | Value::Object(entries)) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, e)| (k, normalize_owned(&nb.block, e)))
+                .collect(),
+        ),
+        (_, other) => other,
+    }
 }
 
 /// Coerces a value towards `ty` where the intent is unambiguous (a list for a set, an object for a map,
@@ -88,10 +135,26 @@ fn conform_owned(v: Value, ty: &Type) -> Value {
                 .collect(),
         ),
         (Type::Object(attrs), Value::Object(mut out)) => {
-            for (k, t) in attrs {
-                match out.get_mut(k) {
-                    Some(x) => *x = conform_owned(std::mem::take(x), t),
-                    None => {
+            // Both sorted by name: walk them together.
+            let mut types = attrs.iter().peekable();
+            let mut missing = false;
+            for (k, x) in out.iter_mut() {
+                while let Some((tk, t)) = types.peek() {
+                    if *tk == k {
+                        *x = conform_owned(std::mem::take(x), t);
+                        types.next();
+                        break;
+                    }
+                    if tk.as_str() > k.as_str() {
+                        break;
+                    }
+                    missing = true;
+                    types.next();
+                }
+            }
+            if missing || types.peek().is_some() {
+                for k in attrs.keys() {
+                    if !out.contains_key(k) {
                         out.insert(k.clone(), Value::Null);
                     }
                 }
@@ -170,12 +233,16 @@ fn check_planned_block(
             format!("The plan for {type_name}.{p} {what}. This is a bug in the provider, please report it."),
         );
     };
-    for a in &block.attributes {
+    let order = members::order(block);
+    let prior_slots = Slots::of(block, &order, prior);
+    let config_slots = Slots::of(block, &order, config);
+    let planned_slots = Slots::of(block, &order, planned);
+    for (i, a) in block.attributes.iter().enumerate() {
         let p = path.attr(&a.name);
         let (pri, cfg, pl) = (
-            prior.get_attr(&a.name),
-            config.get_attr(&a.name),
-            planned.get_attr(&a.name),
+            prior_slots.get(i),
+            config_slots.get(i),
+            planned_slots.get(i),
         );
         if cfg.is_null() {
             if !a.computed && !pl.is_null() {
@@ -200,12 +267,13 @@ fn check_planned_block(
             );
         }
     }
-    for nb in &block.blocks {
+    let na = block.attributes.len();
+    for (j, nb) in block.blocks.iter().enumerate() {
         let p = path.attr(&nb.type_name);
         let (pri, cfg, pl) = (
-            prior.get_attr(&nb.type_name),
-            config.get_attr(&nb.type_name),
-            planned.get_attr(&nb.type_name),
+            prior_slots.get(na + j),
+            config_slots.get(na + j),
+            planned_slots.get(na + j),
         );
         if cfg.is_unknown() {
             if !pl.is_unknown() {

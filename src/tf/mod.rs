@@ -51,6 +51,7 @@ pub mod conform;
 pub mod data_source;
 pub mod diag;
 pub mod json;
+mod members;
 pub mod msgpack;
 pub mod number;
 pub mod path;

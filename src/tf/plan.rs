@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::codec::LazyPath;
 use super::diag::Diagnostics;
+use super::members::{self, Slots};
 use super::path::AttributePath;
 use super::schema::{Attribute, Block, Immutable, Nesting};
 use super::value::Value;
@@ -232,17 +233,20 @@ pub fn plan(input: &PlanInput<'_>) -> PlanResult {
         full: false,
         result: PlanResult::default(),
     };
-    let with_defaults = defaults_only.block(
-        input.schema,
-        input.prior,
-        input.proposed,
-        input.config,
-        &root,
-        true,
-    );
-    let has_changes = create || with_defaults != *input.prior;
+    let has_changes =
+        create || defaults_only.differs(input.schema, input.prior, input.proposed, input.config);
     let effects = match &input.schema.forecast {
-        Some(f) if !create && has_changes => f.effects(input.prior, &with_defaults, input.config),
+        Some(f) if !create && has_changes => {
+            let with_defaults = defaults_only.block(
+                input.schema,
+                input.prior,
+                input.proposed,
+                input.config,
+                &root,
+                true,
+            );
+            f.effects(input.prior, &with_defaults, input.config)
+        }
         _ if !has_changes => Effects::none(),
         _ => Effects::Any,
     };
@@ -293,10 +297,22 @@ impl Engine<'_> {
             return proposed.clone();
         };
         let element_create = prior.is_null();
-        // Every schema attribute and block is planned below; only entries the schema does not know
-        // are carried over from the proposal (copying the whole proposal first would be wasted work).
-        let mut out = BTreeMap::new();
-        for a in &block.attributes {
+        let order = members::order(block);
+        let prop_slots = Slots::of(block, &order, proposed);
+        // Byte-identical prior and proposed states are decoded once: read them once too.
+        let prior_slots = if std::ptr::eq(prior, proposed) {
+            None
+        } else {
+            Some(Slots::of(block, &order, prior))
+        };
+        let prior_slots = prior_slots.as_ref().unwrap_or(&prop_slots);
+        let config_slots = Slots::of(block, &order, config);
+        // Every schema attribute and block is planned below (in declaration order: diagnostics and
+        // replacements keep their order); only entries the schema does not know are carried over
+        // from the proposal (copying the whole proposal first would be wasted work).
+        let na = block.attributes.len();
+        let mut planned_members: Vec<Value> = Vec::with_capacity(order.len());
+        for (i, a) in block.attributes.iter().enumerate() {
             let p = if addressable {
                 path.attr(&a.name)
             } else {
@@ -304,19 +320,19 @@ impl Engine<'_> {
             };
             let planned = self.attribute(
                 a,
-                prior.get_attr(&a.name),
-                proposed.get_attr(&a.name),
-                config.get_attr(&a.name),
+                prior_slots.get(i),
+                prop_slots.get(i),
+                config_slots.get(i),
                 &p,
                 element_create,
             );
-            out.insert(a.name.clone(), planned);
+            planned_members.push(planned);
         }
-        for nb in &block.blocks {
+        for (j, nb) in block.blocks.iter().enumerate() {
             let (pri, prop, cfg) = (
-                prior.get_attr(&nb.type_name),
-                proposed.get_attr(&nb.type_name),
-                config.get_attr(&nb.type_name),
+                prior_slots.get(na + j),
+                prop_slots.get(na + j),
+                config_slots.get(na + j),
             );
             let p = if addressable {
                 path.attr(&nb.type_name)
@@ -389,14 +405,102 @@ impl Engine<'_> {
                     self.immutable_change(imm, &p, &nb.type_name, false, &before, &after);
                 }
             }
-            out.insert(nb.type_name.clone(), planned);
+            planned_members.push(planned);
         }
-        for (k, v) in prop_attrs {
-            if !out.contains_key(k) {
-                out.insert(k.clone(), v.clone());
+        // Built from entries in name order: a bulk build, no per-entry tree descent.
+        let mut out: BTreeMap<String, Value> = order
+            .iter()
+            .filter_map(|&i| {
+                let v = std::mem::take(planned_members.get_mut(i)?);
+                Some((members::member_name(block, i).to_string(), v))
+            })
+            .collect();
+        if prop_slots.has_extra() {
+            for (k, v) in prop_attrs {
+                if !out.contains_key(k) {
+                    out.insert(k.clone(), v.clone());
+                }
             }
         }
         Value::Object(out)
+    }
+
+    /// Whether `block` in defaults-only mode (the proposal with configured defaults applied) would
+    /// differ from `prior`, without building it where the comparison can be made in place.
+    fn differs(&mut self, block: &Block, prior: &Value, proposed: &Value, config: &Value) -> bool {
+        if !matches!(proposed, Value::Object(_)) {
+            return proposed != prior;
+        }
+        if !matches!(prior, Value::Object(_)) {
+            return true;
+        }
+        let order = members::order(block);
+        let prop_slots = Slots::of(block, &order, proposed);
+        let has_sets = block.blocks.iter().any(|nb| nb.nesting == Nesting::Set);
+        if prop_slots.has_extra() || has_sets {
+            // Carried-over entries and set matching: compare what the defaults pass builds.
+            let built = self.block(block, prior, proposed, config, &LazyPath::Root, false);
+            return built != *prior;
+        }
+        let prior_slots = if std::ptr::eq(prior, proposed) {
+            None
+        } else {
+            Some(Slots::of(block, &order, prior))
+        };
+        let prior_slots = prior_slots.as_ref().unwrap_or(&prop_slots);
+        if !prior_slots.is_exact(order.len()) {
+            return true;
+        }
+        let config_slots = Slots::of(block, &order, config);
+        for (i, a) in block.attributes.iter().enumerate() {
+            let (pri, prop, cfg) = (prior_slots.get(i), prop_slots.get(i), config_slots.get(i));
+            let planned = match &a.default {
+                Some(d) if a.computed && cfg.is_null() => d,
+                _ => prop,
+            };
+            if !std::ptr::eq(planned, pri) && planned != pri {
+                return true;
+            }
+        }
+        let na = block.attributes.len();
+        for (j, nb) in block.blocks.iter().enumerate() {
+            let (pri, prop, cfg) = (
+                prior_slots.get(na + j),
+                prop_slots.get(na + j),
+                config_slots.get(na + j),
+            );
+            let changed = match (nb.nesting, prop) {
+                (_, Value::Unknown | Value::Null) => prop != pri,
+                (Nesting::Single | Nesting::Group, _) => self.differs(&nb.block, pri, prop, cfg),
+                (Nesting::List, Value::List(items)) => match pri {
+                    Value::List(prior_items) if prior_items.len() == items.len() => items
+                        .iter()
+                        .zip(prior_items)
+                        .enumerate()
+                        .any(|(i, (e, pe))| {
+                            let ce = cfg.elements().get(i).unwrap_or(&Value::Null);
+                            self.differs(&nb.block, pe, e, ce)
+                        }),
+                    _ => true,
+                },
+                (Nesting::Map, Value::Map(m)) => match pri {
+                    Value::Map(prior_m) if prior_m.len() == m.len() => {
+                        m.iter().zip(prior_m).any(|((k, e), (pk, pe))| {
+                            k != pk || {
+                                let ce = cfg.entries().and_then(|x| x.get(k));
+                                self.differs(&nb.block, pe, e, ce.unwrap_or(&Value::Null))
+                            }
+                        })
+                    }
+                    _ => true,
+                },
+                _ => prop != pri,
+            };
+            if changed {
+                return true;
+            }
+        }
+        false
     }
 
     fn attribute(

@@ -684,3 +684,91 @@ fn changes_with_needs_a_computed_attribute() {
         .collect();
     assert_eq!(paths, vec!["a", "b"]);
 }
+
+/// Plans `prior` against `proposed` on the schema without its set block (so the in-place comparison of
+/// the defaults pass runs at the root), once with proposed the very value of prior when they are equal.
+fn run_setless(prior: &Value, proposed: &Value, config: &Value) -> (PlanResult, PlanResult) {
+    let mut block = schema();
+    block.blocks.retain(|b| b.type_name != "tag");
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Value::Object(m) = &mut v {
+            m.remove("tag");
+        }
+        v
+    };
+    let (prior, proposed, config) = (strip(prior), strip(proposed), strip(config));
+    let plan_with = |prop: &Value| {
+        plan(&PlanInput {
+            schema: &block,
+            prior: &prior,
+            proposed: prop,
+            config: &config,
+            replace_allowed: false,
+            default_immutable_hint: None,
+        })
+    };
+    let copied = plan_with(&proposed.clone());
+    let shared = if proposed == prior {
+        plan_with(&prior)
+    } else {
+        plan_with(&proposed)
+    };
+    let check = check_planned(&block, &prior, &config, &shared.planned, "t");
+    assert!(check.is_empty(), "engine produced an invalid plan: {check}");
+    (shared, copied)
+}
+
+#[test]
+fn identical_prior_and_proposed_plan_like_separate_values() {
+    let prior = existing();
+    let config = config_of_existing();
+    let prop = proposed(&schema(), &prior, &config);
+    assert_eq!(prop, prior, "the no-op proposal is the prior state");
+    let (shared, copied) = run_setless(&prior, &prop, &config);
+    assert_eq!(shared, copied);
+    assert_eq!(shared.planned.get_attr("status"), &Value::from("RUNNING"));
+    assert!(shared.diagnostics.is_empty() && shared.requires_replace.is_empty());
+
+    // Same prior and proposal, but the configuration drops a value whose default differs: a change.
+    let mut prior9 = prior.clone();
+    prior9.set_attr("max_retries", 9.into());
+    let prop9 = proposed(&schema(), &prior9, &config);
+    assert_eq!(prop9, prior9);
+    let (shared, copied) = run_setless(&prior9, &prop9, &config);
+    assert_eq!(shared, copied);
+    assert_eq!(shared.planned.get_attr("max_retries").as_i64(), Some(5));
+    assert!(shared.planned.get_attr("status").is_unknown());
+
+    // One attribute differs, at the root and inside a block element.
+    let mut config_d = config.clone();
+    config_d.set_attr("description", "new".into());
+    let prop_d = proposed(&schema(), &prior, &config_d);
+    let (shared, _) = run_setless(&prior, &prop_d, &config_d);
+    assert_eq!(shared.planned.get_attr("description"), &Value::from("new"));
+    assert!(shared.planned.get_attr("status").is_unknown());
+    assert_eq!(
+        shared.planned.get_attr("image"),
+        &Value::from("img-default")
+    );
+    let mut prop_v = prop.clone();
+    let mut vols = prop_v.get_attr("volume").clone();
+    if let Value::List(items) = &mut vols {
+        items[0].set_attr("ownership", "SHARED".into());
+    }
+    prop_v.set_attr("volume", vols.clone());
+    let mut config_v = config.clone();
+    let mut cvols = config_v.get_attr("volume").clone();
+    if let Value::List(items) = &mut cvols {
+        items[0].set_attr("ownership", "SHARED".into());
+    }
+    config_v.set_attr("volume", cvols);
+    let (shared, _) = run_setless(&prior, &prop_v, &config_v);
+    let v0 = &shared.planned.get_attr("volume").elements()[0];
+    assert_eq!(v0.get_attr("ownership"), &Value::from("SHARED"));
+    assert!(
+        v0.get_attr("volume_id").is_unknown(),
+        "a change makes computed values unknown"
+    );
+    assert!(shared.planned.get_attr("status").is_unknown());
+}

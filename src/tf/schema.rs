@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::diag::Diagnostics;
+use super::members::OrderCache;
 use super::path::AttributePath;
 use super::plan::{PlanModifier, RequiresReplace, UpdateForecast, UseStateForUnknown};
 use super::protocol;
@@ -52,6 +53,8 @@ pub struct Block {
     pub validators: Vec<Arc<dyn BlockValidator>>,
     /// Root block only: what an update will do, for attributes declared with `Attribute::changes_with`.
     pub forecast: Option<Arc<dyn UpdateForecast>>,
+    /// Members in name order, for walks in lockstep with object values (see `members`).
+    pub(crate) order_cache: OrderCache,
 }
 
 impl Block {
@@ -71,16 +74,19 @@ impl Block {
 
     pub fn attribute(mut self, a: Attribute) -> Block {
         self.attributes.push(a);
+        self.order_cache = OrderCache::default();
         self
     }
 
     pub fn attributes(mut self, attrs: impl IntoIterator<Item = Attribute>) -> Block {
         self.attributes.extend(attrs);
+        self.order_cache = OrderCache::default();
         self
     }
 
     pub fn block(mut self, b: NestedBlock) -> Block {
         self.blocks.push(b);
+        self.order_cache = OrderCache::default();
         self
     }
 

@@ -90,6 +90,14 @@ fn encode_checked(v: &Value, ty: &Type) -> Result<DynamicValue, String> {
     })
 }
 
+/// Both values are present with the same non-empty msgpack encoding (so they decode alike).
+fn same_encoding(a: Option<&DynamicValue>, b: Option<&DynamicValue>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => !a.msgpack.is_empty() && a.msgpack == b.msgpack,
+        _ => false,
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -495,21 +503,36 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             Err(d) => return fail(d.into()),
         };
         let prior = self.decode(req.prior_state.as_ref(), &e.ty, "prior state", &mut diags);
-        let proposed = self.decode(
-            req.proposed_new_state.as_ref(),
-            &e.ty,
-            "proposed new state",
-            &mut diags,
-        );
+        // In a plan without changes Terraform proposes the prior state byte for byte: decode it once
+        // (the engine sees the same value for both and skips comparing it with itself).
+        let same = prior.is_some()
+            && same_encoding(req.prior_state.as_ref(), req.proposed_new_state.as_ref());
+        let proposed = if same {
+            None
+        } else {
+            let p = self.decode(
+                req.proposed_new_state.as_ref(),
+                &e.ty,
+                "proposed new state",
+                &mut diags,
+            );
+            if p.is_none() {
+                // Still decode the configuration: its errors are reported too.
+                self.decode(req.config.as_ref(), &e.ty, "configuration", &mut diags);
+                return fail(diags);
+            }
+            p
+        };
         let config = self.decode(req.config.as_ref(), &e.ty, "configuration", &mut diags);
-        let (Some(prior), Some(proposed), Some(config)) = (prior, proposed, config) else {
+        let (Some(prior), Some(config)) = (prior, config) else {
             return fail(diags);
         };
+        let proposed = proposed.as_ref().unwrap_or(&prior);
         let data = self.configured_data();
         let input = PlanInput {
             schema: &e.schema.block,
             prior: &prior,
-            proposed: &proposed,
+            proposed,
             config: &config,
             replace_allowed: e.imp.replacement_allowed(data.as_deref()),
             default_immutable_hint: self.immutable_hint.as_deref(),
@@ -521,7 +544,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 provider: data.as_deref(),
                 prior: &prior,
                 config: &config,
-                proposed: &proposed,
+                proposed,
                 prior_private: &req.prior_private,
             };
             e.imp.modify_plan(&ctx, &mut result).await;

@@ -754,3 +754,72 @@ async fn partial_state_with_unknowns_gets_them_nulled_without_extra_errors() {
     assert_eq!(state.get_attr("id").as_str(), Some("id-partial-unknown"));
     assert!(state.get_attr("status").is_null());
 }
+
+#[tokio::test]
+async fn byte_identical_prior_and_proposed_are_planned_from_one_decode() {
+    let ty = thing_type();
+    let state = Value::object([
+        ("id", Value::from("id-a")),
+        ("name", Value::from("a")),
+        ("size", Value::from(3)),
+        ("status", Value::from("RUNNING")),
+        ("tags", Value::map([("k", Value::from("v"))])),
+    ]);
+    let mut config = cfg("a");
+    config.set_attr("size", Value::from(3));
+    config.set_attr("tags", Value::map([("k", Value::from("v"))]));
+    let s = configured(false).await;
+    let req = |proposed: &Value, config: &Value| protocol::PlanResourceChangeRequest {
+        type_name: "test_thing".into(),
+        prior_state: dv(&state, &ty),
+        proposed_new_state: dv(proposed, &ty),
+        config: dv(config, &ty),
+        ..Default::default()
+    };
+    let p = s.plan_resource_change(req(&state, &config)).await;
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(p.planned_state, dv(&state, &ty), "a no-op plan");
+
+    // Identical states, but the configuration leaves `size` to its default (1): a change.
+    let p = s.plan_resource_change(req(&state, &cfg("a"))).await;
+    let planned = undv(&p.planned_state, &ty);
+    assert_eq!(planned.get_attr("size").as_i64(), Some(1));
+    assert!(planned.get_attr("status").is_unknown());
+    assert_eq!(planned.get_attr("id"), &Value::from("id-a"));
+
+    // The proposal differs by one attribute: that attribute is planned, and an immutable one errors.
+    let mut changed = state.clone();
+    changed.set_attr("name", Value::from("b"));
+    let mut config_b = config.clone();
+    config_b.set_attr("name", Value::from("b"));
+    let p = s.plan_resource_change(req(&changed, &config_b)).await;
+    let errs = errors(&p.diagnostics);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("Cannot change `name` in place"),
+        "{errs:?}"
+    );
+
+    // Identical but undecodable states: both are reported, as before.
+    let bad = Some(DynamicValue {
+        msgpack: vec![0xc1],
+        json: Vec::new(),
+    });
+    let p = s
+        .plan_resource_change(protocol::PlanResourceChangeRequest {
+            type_name: "test_thing".into(),
+            prior_state: bad.clone(),
+            proposed_new_state: bad,
+            config: dv(&config, &ty),
+            ..Default::default()
+        })
+        .await;
+    let errs = errors(&p.diagnostics);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(errs[0].starts_with("Invalid prior state"), "{errs:?}");
+    assert!(
+        errs[1].starts_with("Invalid proposed new state"),
+        "{errs:?}"
+    );
+    assert!(p.planned_state.is_none());
+}

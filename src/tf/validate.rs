@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 
 use super::diag::Diagnostics;
+use super::members::{self, Slots};
 use super::path::AttributePath;
 use super::schema::{Block, Nesting};
 use super::value::Value;
@@ -472,8 +473,10 @@ pub fn validate_block(block: &Block, value: &Value, path: &AttributePath, diags:
     if !matches!(value, Value::Object(_)) {
         return;
     }
-    for a in &block.attributes {
-        let v = value.get_attr(&a.name);
+    let order = members::order(block);
+    let slots = Slots::of(block, &order, value);
+    for (i, a) in block.attributes.iter().enumerate() {
+        let v = slots.get(i);
         // Terraform core does not reject a configured value for a computed-only attribute; the provider must
         // (as both Terraform SDKs do), else the plan would carry the configured value.
         if !v.is_null() && a.computed && !a.optional && !a.required {
@@ -485,7 +488,7 @@ pub fn validate_block(block: &Block, value: &Value, path: &AttributePath, diags:
             );
             continue;
         }
-        if v.is_null() || v.is_unknown() {
+        if v.is_null() || v.is_unknown() || (!a.deprecated && a.validators.is_empty()) {
             continue;
         }
         let p = path.clone().attr(a.name.clone());
@@ -503,8 +506,9 @@ pub fn validate_block(block: &Block, value: &Value, path: &AttributePath, diags:
     for rule in &block.validators {
         rule.validate(block, path, value, diags);
     }
-    for nb in &block.blocks {
-        let v = value.get_attr(&nb.type_name);
+    let na = block.attributes.len();
+    for (j, nb) in block.blocks.iter().enumerate() {
+        let v = slots.get(na + j);
         let p = path.clone().attr(nb.type_name.clone());
         if v.is_unknown() {
             continue;
