@@ -349,6 +349,14 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 }
                 return self.finish_state(e, Value::Null, "upgraded state", true, &mut diags);
             }
+            if version == e.schema.version {
+                // The every-plan case: decode straight from the bytes, skipping the document tree.
+                // Anything unusual (every error included) takes the general path below, which words
+                // the diagnostics as before.
+                if let Some(v) = super::json::try_decode_lenient(&raw_state.json, &e.ty) {
+                    return self.finish_state(e, v, "upgraded state", true, &mut diags);
+                }
+            }
             let mut json: serde_json::Value = serde_json::from_slice(&raw_state.json)
                 .map_err(|err| diags.push(decode_error("stored state", err)))
                 .ok()?;
