@@ -13,7 +13,10 @@ use super::path::AttributePath;
 use super::types::Type;
 use super::value::Value;
 
+mod normal;
 mod typed;
+
+pub use normal::decoded_is_normal;
 
 /// Decodes strictly: attributes the type does not have are an error.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
@@ -417,6 +420,28 @@ mod tests {
         assert_eq!(v.get_attr("a").as_str(), Some("y"));
     }
 
+    fn notebook_block() -> crate::tf::schema::Block {
+        crate::resources::notebook::schema().block
+    }
+
+    #[test]
+    fn normalised_state_is_recognised_as_normal() {
+        let block = notebook_block();
+        let ty = block.value_type();
+        let v = crate::tf::conform::normalize(&block, &Value::object::<&str>([]));
+        let back = decode_lenient(&encode(&v, &ty).unwrap(), &ty).unwrap();
+        assert!(decoded_is_normal(&block, &back));
+        // A list block stored as null still needs normalising.
+        let mut missing = back.clone();
+        let list_block = block
+            .blocks
+            .iter()
+            .find(|b| b.nesting == crate::tf::schema::Nesting::List)
+            .unwrap();
+        missing.set_attr(list_block.type_name.clone(), Value::Null);
+        assert!(!decoded_is_normal(&block, &missing));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -442,6 +467,22 @@ mod tests {
             agree(&bad, &ty)?;
             bad.truncate(i);
             agree(&bad, &ty)?;
+        }
+
+        /// Skipping normalisation is only taken when normalising would change nothing.
+        #[test]
+        fn normal_form_check_is_sound((ty, v) in notebook_value(), normalise in any::<bool>()) {
+            let block = notebook_block();
+            let v = v.unknown_as_null();
+            let v = if normalise { crate::tf::conform::normalize(&block, &v) } else { v };
+            let back = typed::decode(&encode(&v, &ty).unwrap(), &ty, true).unwrap();
+            if decoded_is_normal(&block, &back) {
+                let normalised = crate::tf::conform::normalize(&block, &back);
+                prop_assert_eq!(crate::tf::msgpack::encode(&normalised, &ty), crate::tf::msgpack::encode(&back, &ty));
+                prop_assert_eq!(normalised, back);
+            } else {
+                prop_assert!(!normalise, "a normalised state must be recognised as normal");
+            }
         }
 
         #[test]
