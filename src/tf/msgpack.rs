@@ -451,15 +451,14 @@ fn write_value(
             let mut given = m.iter().peekable();
             for (k, t) in attrs {
                 let mut x = &NULL;
-                while let Some((gk, gx)) = given.peek() {
+                if let Some((gk, gx)) = given.peek() {
                     match gk.as_str().cmp(k) {
                         std::cmp::Ordering::Less => return Err(not_in_schema(path, gk)),
                         std::cmp::Ordering::Equal => {
                             x = gx;
                             given.next();
-                            break;
                         }
-                        std::cmp::Ordering::Greater => break,
+                        std::cmp::Ordering::Greater => {}
                     }
                 }
                 write_str(out, k, path)?;
