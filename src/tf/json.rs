@@ -13,6 +13,11 @@ use super::path::AttributePath;
 use super::types::Type;
 use super::value::Value;
 
+mod normal;
+mod typed;
+
+pub use normal::decoded_is_normal;
+
 /// Decodes strictly: attributes the type does not have are an error.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     decode_with(bytes, ty, false)
@@ -23,7 +28,21 @@ pub fn decode_lenient(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     decode_with(bytes, ty, true)
 }
 
+/// [`decode_lenient`] on the fast path only: `None` when the input needs the full decoder, which is
+/// also the one that words errors. Lets a caller keep its own error handling for the rare cases.
+pub fn try_decode_lenient(bytes: &[u8], ty: &Type) -> Option<Value> {
+    typed::decode(bytes, ty, true)
+}
+
 fn decode_with(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, CodecError> {
+    if let Some(v) = typed::decode(bytes, ty, lenient) {
+        return Ok(v);
+    }
+    decode_tree(bytes, ty, lenient)
+}
+
+/// The decoder through a parsed document: the reference for [`typed`] and the one that words errors.
+fn decode_tree(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, CodecError> {
     let j: J = serde_json::from_slice(bytes)
         .map_err(|e| CodecError::new(&AttributePath::empty(), format!("invalid JSON: {e}")))?;
     decode_value(j, ty, lenient)
@@ -346,6 +365,129 @@ mod tests {
                 Value::Tuple(items.iter().zip(ts).map(|(x, t)| fill(x, t)).collect())
             }
             _ => v.clone(),
+        }
+    }
+
+    /// Reverses every object's keys and, with `extra`, adds that key (value 1) to each: input off the
+    /// fast path's in-order walk, and unknown attributes for the lenient/strict split.
+    fn reorder(j: J, extra: Option<&str>) -> J {
+        match j {
+            J::Object(m) => {
+                let mut out: serde_json::Map<String, J> = serde_json::Map::new();
+                if let Some(x) = extra {
+                    out.insert(x.to_string(), J::from(1));
+                }
+                let items: Vec<_> = m.into_iter().collect();
+                for (k, v) in items.into_iter().rev() {
+                    out.insert(k, reorder(v, extra));
+                }
+                J::Object(out)
+            }
+            J::Array(items) => J::Array(items.into_iter().map(|x| reorder(x, extra)).collect()),
+            other => other,
+        }
+    }
+
+    fn notebook_value() -> impl Strategy<Value = (Type, Value)> {
+        let ty = crate::resources::notebook::schema().value_type();
+        crate::tf::value::strategy::value_of(&ty).prop_map(move |v| (ty.clone(), v))
+    }
+
+    /// Whenever the streaming decoder answers, it answers what the document-tree decoder does.
+    fn agree(bytes: &[u8], ty: &Type) -> Result<(), TestCaseError> {
+        for lenient in [false, true] {
+            if let Some(fast) = typed::decode(bytes, ty, lenient) {
+                prop_assert_eq!(Ok(fast), decode_tree(bytes, ty, lenient));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn fast_path_declines_number_lookalikes() {
+        let ty = Type::object([("a", Type::String)]);
+        let doc = br#"{"$serde_json::private::Number":"1"}"#;
+        assert_eq!(typed::decode(doc, &ty, true), None);
+        assert_eq!(decode_lenient(doc, &ty), decode_tree(doc, &ty, true));
+    }
+
+    #[test]
+    fn fast_path_keeps_the_last_duplicate() {
+        let ty = Type::object([("a", Type::String), ("m", Type::map(Type::Number))]);
+        let doc = br#"{"a":"x","m":{"k":1,"k":2},"a":"y"}"#;
+        let v = typed::decode(doc, &ty, false).unwrap();
+        assert_eq!(Ok(v.clone()), decode_tree(doc, &ty, false));
+        assert_eq!(v.get_attr("a").as_str(), Some("y"));
+    }
+
+    fn notebook_block() -> crate::tf::schema::Block {
+        crate::resources::notebook::schema().block
+    }
+
+    #[test]
+    fn normalised_state_is_recognised_as_normal() {
+        let block = notebook_block();
+        let ty = block.value_type();
+        let v = crate::tf::conform::normalize(&block, &Value::object::<&str>([]));
+        let back = decode_lenient(&encode(&v, &ty).unwrap(), &ty).unwrap();
+        assert!(decoded_is_normal(&block, &back));
+        // A list block stored as null still needs normalising.
+        let mut missing = back.clone();
+        let list_block = block
+            .blocks
+            .iter()
+            .find(|b| b.nesting == crate::tf::schema::Nesting::List)
+            .unwrap();
+        missing.set_attr(list_block.type_name.clone(), Value::Null);
+        assert!(!decoded_is_normal(&block, &missing));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn fast_path_matches_tree_decoder((ty, v) in prop_oneof![typed_value(), notebook_value()],
+                                          other in any_type(), extra in prop::option::of("[a-z_]{1,6}"),
+                                          idx in any::<usize>(), byte in any::<u8>()) {
+            let v = v.unknown_as_null();
+            let bytes = encode(&v, &ty).unwrap();
+            // Well-formed state in the usual order never needs the fallback.
+            prop_assert_eq!(typed::decode(&bytes, &ty, true), Some(fill(&v, &ty)));
+            agree(&bytes, &ty)?;
+            agree(&bytes, &other)?;
+            let j: J = serde_json::from_slice(&bytes).unwrap();
+            let odd = reorder(j, extra.as_deref()).to_string().into_bytes();
+            agree(&odd, &ty)?;
+            if extra.is_none() {
+                prop_assert_eq!(typed::decode(&odd, &ty, false), Some(fill(&v, &ty)));
+            }
+            let mut bad = bytes.clone();
+            let i = idx % bad.len();
+            bad[i] = byte;
+            agree(&bad, &ty)?;
+            bad.truncate(i);
+            agree(&bad, &ty)?;
+        }
+
+        /// Skipping normalisation is only taken when normalising would change nothing.
+        #[test]
+        fn normal_form_check_is_sound((ty, v) in notebook_value(), normalise in any::<bool>()) {
+            let block = notebook_block();
+            let v = v.unknown_as_null();
+            let v = if normalise { crate::tf::conform::normalize(&block, &v) } else { v };
+            let back = typed::decode(&encode(&v, &ty).unwrap(), &ty, true).unwrap();
+            if decoded_is_normal(&block, &back) {
+                let normalised = crate::tf::conform::normalize(&block, &back);
+                prop_assert_eq!(crate::tf::msgpack::encode(&normalised, &ty), crate::tf::msgpack::encode(&back, &ty));
+                prop_assert_eq!(normalised, back);
+            } else {
+                prop_assert!(!normalise, "a normalised state must be recognised as normal");
+            }
+        }
+
+        #[test]
+        fn fast_path_agrees_on_arbitrary_text(ty in any_type(), s in "[\\[\\]{}:,\"a-z0-9.eE+ -]{0,48}") {
+            agree(s.as_bytes(), &ty)?;
         }
     }
 

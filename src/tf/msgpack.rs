@@ -10,6 +10,11 @@ use super::number::Number;
 use super::types::Type;
 use super::value::Value;
 
+static NULL: Value = Value::Null;
+
+#[cfg(test)]
+mod reference;
+
 /// Decodes `bytes` as a value of `ty`. Any extension type is an unknown (≥1.6 sends refined unknowns as 12).
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     let mut r = Reader { buf: bytes, pos: 0 };
@@ -120,10 +125,13 @@ impl<'a> Reader<'a> {
     }
 
     fn string(&mut self, len: usize, path: &LazyPath<'_>) -> Result<String, CodecError> {
+        self.str(len, path).map(str::to_string)
+    }
+
+    /// A string borrowed from the input, validated once.
+    fn str(&mut self, len: usize, path: &LazyPath<'_>) -> Result<&'a str, CodecError> {
         let bytes = self.take(len, path)?;
-        std::str::from_utf8(bytes)
-            .map(str::to_string)
-            .map_err(|_| self.err(path, "string is not valid UTF-8"))
+        std::str::from_utf8(bytes).map_err(|_| self.err(path, "string is not valid UTF-8"))
     }
 
     /// Caps pre-allocation by what the remaining input could possibly hold.
@@ -159,8 +167,8 @@ impl<'a> Reader<'a> {
                     .map(Value::Number)
                     .map_err(|e| self.err(path, e.to_string())),
                 Head::Str(n) => {
-                    let s = self.string(n, path)?;
-                    Number::parse(&s)
+                    let s = self.str(n, path)?;
+                    Number::parse(s)
                         .map(Value::Number)
                         .map_err(|e| self.err(path, e.to_string()))
                 }
@@ -220,25 +228,40 @@ impl<'a> Reader<'a> {
                 let Head::Map(n) = head else {
                     return Err(mismatch(self, head_name(&head)));
                 };
-                let mut entries = Vec::with_capacity(self.capacity(n).min(64));
+                // Terraform writes attributes in the type's (sorted) order, so walk the type beside the
+                // input: one comparison per key instead of a tree lookup, and absent attributes become
+                // null on the way. Keys out of order fall back to a lookup; `from_iter` sorts and keeps
+                // the last of duplicate keys, as before.
+                let mut entries = Vec::with_capacity(attrs.len().max(self.capacity(n).min(64)));
+                let mut ahead = attrs.iter().peekable();
                 for _ in 0..n {
-                    let k = self.key(path)?;
-                    let p = path.attr(&k);
-                    let Some(t) = attrs.get(&k) else {
+                    let k = self.key_str(path)?;
+                    let p = path.attr(k);
+                    let t = loop {
+                        match ahead.peek() {
+                            Some((a, t)) => match a.as_str().cmp(k) {
+                                std::cmp::Ordering::Equal => {
+                                    let t = *t;
+                                    ahead.next();
+                                    break Some(t);
+                                }
+                                std::cmp::Ordering::Less => {
+                                    entries.push(((*a).clone(), Value::Null));
+                                    ahead.next();
+                                }
+                                std::cmp::Ordering::Greater => break attrs.get(k),
+                            },
+                            None => break attrs.get(k),
+                        }
+                    };
+                    let Some(t) = t else {
                         return Err(self.err(&p, "unsupported attribute"));
                     };
                     let v = self.value(t, &p)?;
-                    entries.push((k, v));
+                    entries.push((k.to_string(), v));
                 }
-                let mut m = BTreeMap::from_iter(entries);
-                if m.len() < attrs.len() {
-                    for k in attrs.keys() {
-                        if !m.contains_key(k) {
-                            m.insert(k.clone(), Value::Null);
-                        }
-                    }
-                }
-                Ok(Value::Object(m))
+                entries.extend(ahead.map(|(a, _)| (a.clone(), Value::Null)));
+                Ok(Value::Object(BTreeMap::from_iter(entries)))
             }
             Type::Dynamic => {
                 let Head::Array(2) = head else {
@@ -256,8 +279,12 @@ impl<'a> Reader<'a> {
     }
 
     fn key(&mut self, path: &LazyPath<'_>) -> Result<String, CodecError> {
+        self.key_str(path).map(str::to_string)
+    }
+
+    fn key_str(&mut self, path: &LazyPath<'_>) -> Result<&'a str, CodecError> {
         match self.head(path)? {
-            Head::Str(n) => self.string(n, path),
+            Head::Str(n) => self.str(n, path),
             other => Err(self.err(
                 path,
                 format!("map key must be a string, found {}", head_name(&other)),
@@ -419,16 +446,32 @@ fn write_value(
             }
         }
         (Type::Object(attrs), Value::Object(m)) => {
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::at(
-                    &path.attr(extra),
-                    "attribute is not in the schema",
-                ));
-            }
             write_map_len(out, attrs.len(), path)?;
+            // Both maps are sorted: walk them together instead of looking each attribute up.
+            let mut given = m.iter().peekable();
             for (k, t) in attrs {
+                let mut x = &NULL;
+                if let Some((gk, gx)) = given.peek() {
+                    match gk.as_str().cmp(k) {
+                        std::cmp::Ordering::Less => return Err(not_in_schema(path, gk)),
+                        std::cmp::Ordering::Equal => {
+                            x = gx;
+                            given.next();
+                        }
+                        std::cmp::Ordering::Greater => {}
+                    }
+                }
                 write_str(out, k, path)?;
-                write_value(out, v.get_attr(k), t, &path.attr(k))?;
+                if let Err(e) = write_value(out, x, t, &path.attr(k)) {
+                    // An attribute outside the schema is reported first, wherever it sorts.
+                    return Err(match m.keys().find(|g| !attrs.contains_key(*g)) {
+                        Some(extra) => not_in_schema(path, extra),
+                        None => e,
+                    });
+                }
+            }
+            if let Some((extra, _)) = given.next() {
+                return Err(not_in_schema(path, extra));
             }
         }
         (Type::Dynamic, v) => {
@@ -445,6 +488,10 @@ fn write_value(
         _ => return mismatch(),
     }
     Ok(())
+}
+
+fn not_in_schema(path: &LazyPath<'_>, name: &str) -> CodecError {
+    CodecError::at(&path.attr(name), "attribute is not in the schema")
 }
 
 fn short_kind(v: &Value) -> &'static str {
@@ -596,6 +643,101 @@ mod tests {
                 Value::Tuple(items.iter().zip(ts).map(|(x, t)| fill(x, t)).collect())
             }
             _ => v.clone(),
+        }
+    }
+
+    /// Like `encode`, but object attributes in reverse order, optionally led by `extra` (nil) and with
+    /// the first attribute written twice (nil, then its value): inputs off the lockstep fast path.
+    fn encode_unusual(out: &mut Vec<u8>, v: &Value, ty: &Type, extra: Option<&str>, dup: bool) {
+        let root = LazyPath::Root;
+        match (ty, v) {
+            (Type::Object(attrs), Value::Object(_)) => {
+                let first = attrs.keys().next().filter(|_| dup);
+                let n = attrs.len() + usize::from(extra.is_some()) + usize::from(first.is_some());
+                write_map_len(out, n, &root).unwrap();
+                if let Some(x) = extra {
+                    write_str(out, x, &root).unwrap();
+                    out.push(0xc0);
+                }
+                if let Some(k) = first {
+                    write_str(out, k, &root).unwrap();
+                    out.push(0xc0);
+                }
+                for (k, t) in attrs.iter().rev() {
+                    write_str(out, k, &root).unwrap();
+                    encode_unusual(out, v.get_attr(k), t, extra, dup);
+                }
+            }
+            (Type::List(e), Value::List(items)) | (Type::Set(e), Value::Set(items)) => {
+                write_array_len(out, items.len(), &root).unwrap();
+                for x in items {
+                    encode_unusual(out, x, e, extra, dup);
+                }
+            }
+            _ => write_value(out, v, ty, &root).unwrap(),
+        }
+    }
+
+    /// Adds `extra` to every object in the tree; with `spoil`, also makes each object's first attribute
+    /// a bool, so that value errors and unknown-attribute errors race.
+    fn perturb(v: &Value, extra: &str, spoil: bool) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut out: BTreeMap<String, Value> = m
+                    .iter()
+                    .map(|(k, x)| (k.clone(), perturb(x, extra, spoil)))
+                    .collect();
+                if spoil {
+                    if let Some(x) = out.values_mut().next() {
+                        *x = Value::Bool(true);
+                    }
+                }
+                out.insert(extra.to_string(), Value::from(1));
+                Value::Object(out)
+            }
+            Value::List(items) => {
+                Value::List(items.iter().map(|x| perturb(x, extra, spoil)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn notebook_value() -> impl Strategy<Value = (Type, Value)> {
+        let ty = crate::resources::notebook::schema().value_type();
+        crate::tf::value::strategy::value_of(&ty).prop_map(move |v| (ty.clone(), v))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The lockstep walks change nothing: same bytes, values, errors and paths as the lookup codec.
+        #[test]
+        fn matches_reference_codec((ty, v) in prop_oneof![typed_value(), notebook_value()],
+                                   other in any_type(), idx in any::<usize>(), byte in any::<u8>()) {
+            prop_assert_eq!(encode(&v, &ty), reference::encode(&v, &ty));
+            prop_assert_eq!(encode(&v, &other), reference::encode(&v, &other));
+            let mut bytes = encode(&v, &ty).unwrap();
+            prop_assert_eq!(decode(&bytes, &ty), reference::decode(&bytes, &ty));
+            prop_assert_eq!(decode(&bytes, &other), reference::decode(&bytes, &other));
+            let i = idx % bytes.len();
+            bytes[i] = byte;
+            prop_assert_eq!(decode(&bytes, &ty), reference::decode(&bytes, &ty));
+            bytes.truncate(i);
+            prop_assert_eq!(decode(&bytes, &ty), reference::decode(&bytes, &ty));
+        }
+
+        #[test]
+        fn matches_reference_codec_off_the_fast_path((ty, v) in prop_oneof![typed_value(), notebook_value()],
+                                                     extra in prop::option::of("[a-z_]{1,6}"), dup in any::<bool>(),
+                                                     spoil in any::<bool>()) {
+            let mut bytes = Vec::new();
+            encode_unusual(&mut bytes, &v, &ty, extra.as_deref(), dup);
+            prop_assert_eq!(decode(&bytes, &ty), reference::decode(&bytes, &ty));
+            if extra.is_none() {
+                prop_assert_eq!(decode(&bytes, &ty).unwrap(), fill(&v, &ty));
+            }
+            let odd = perturb(&v, extra.as_deref().unwrap_or("zz"), spoil);
+            prop_assert_eq!(encode(&odd, &ty), reference::encode(&odd, &ty));
         }
     }
 
