@@ -84,6 +84,11 @@ resource "modelarts_notebook" "nb" {{
 }
 
 pub fn null_config(n: usize) -> String {
+    null_resources(n, "    name = \"bench-${count.index}\"\n")
+}
+
+/// N `null_resource`s whose `triggers` map holds `triggers` (HCL lines).
+fn null_resources(n: usize, triggers: &str) -> String {
     format!(
         r#"terraform {{
   required_providers {{
@@ -96,7 +101,8 @@ pub fn null_config(n: usize) -> String {
 
 resource "null_resource" "nb" {{
   count    = {n}
-  triggers = {{ name = "bench-${{count.index}}" }}
+  triggers = {{
+{triggers}  }}
 }}
 "#
     )
@@ -168,23 +174,7 @@ pub fn null_sized_config(n: usize) -> String {
         .iter()
         .map(|(k, v)| format!("    {k} = \"{v}\"\n"))
         .collect();
-    format!(
-        r#"terraform {{
-  required_providers {{
-    null = {{
-      source  = "hashicorp/null"
-      version = "2.1.2"
-    }}
-  }}
-}}
-
-resource "null_resource" "nb" {{
-  count    = {n}
-  triggers = {{
-{body}  }}
-}}
-"#
-    )
+    null_resources(n, &body)
 }
 
 pub fn count_calls(calls: &[crate::emulator::Call]) -> BTreeMap<String, usize> {
