@@ -123,6 +123,8 @@ impl Client {
             name: Some(req.name.clone()),
             // List shows only the default workspace when none is given.
             workspace_id: Some(req.workspace_id.clone().unwrap_or_else(|| "0".into())),
+            // List shows only NOTEBOOK instances unless asked: a CodeLab (DEFAULT) create would go unfound.
+            feature: req.feature.clone(),
             ..Default::default()
         };
         let listed = match self.list_notebooks_all_pages(&q).await {

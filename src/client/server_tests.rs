@@ -376,6 +376,30 @@ async fn ambiguous_create_adopts_the_single_match() {
 }
 
 #[tokio::test]
+async fn ambiguous_create_of_a_codelab_instance_looks_among_codelab_instances() {
+    let sent = now_ms();
+    let srv = Server::start(move |s, _| match s.method.as_str() {
+        "POST" => Reply::Hang,
+        _ => Reply::Json(
+            200,
+            page(vec![notebook("free-id", "nb-1", "CREATING", sent + 5)]),
+        ),
+    })
+    .await;
+    let req = NotebookCreateRequest {
+        feature: Some("DEFAULT".into()),
+        ..create_req()
+    };
+    let nb = client(&srv.endpoint).create_notebook(&req).await.unwrap();
+    assert_eq!(nb.id.as_deref(), Some("free-id"));
+    let list = srv.seen().into_iter().find(|s| s.method == "GET").unwrap();
+    assert_eq!(
+        list.query.as_deref(),
+        Some("feature=DEFAULT&limit=50&name=nb-1&offset=0&workspace_id=0")
+    );
+}
+
+#[tokio::test]
 async fn ambiguous_create_without_a_match_is_reported_not_resent() {
     let srv = Server::start(|s, _| match s.method.as_str() {
         "POST" => Reply::Hang,
