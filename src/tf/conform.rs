@@ -134,7 +134,8 @@ fn conform_owned(v: Value, ty: &Type) -> Value {
                 .map(|(k, x)| (k, conform_owned(x, e)))
                 .collect(),
         ),
-        (Type::Object(attrs), Value::Object(mut out)) => {
+        // A map whose keys name the attributes converts to the object, as in cty.
+        (Type::Object(attrs), Value::Object(mut out) | Value::Map(mut out)) => {
             // Both sorted by name: walk them together.
             let mut types = attrs.iter().peekable();
             let mut missing = false;
@@ -158,13 +159,6 @@ fn conform_owned(v: Value, ty: &Type) -> Value {
                         out.insert(k.clone(), Value::Null);
                     }
                 }
-            }
-            Value::Object(out)
-        }
-        // Kept as it always behaved: a map's entries do not read as attributes, so they become null.
-        (Type::Object(attrs), Value::Map(mut out)) => {
-            for k in attrs.keys() {
-                out.insert(k.clone(), Value::Null);
             }
             Value::Object(out)
         }
@@ -506,6 +500,34 @@ mod tests {
         assert_eq!(v.get_attr("opts"), &Value::object([("x", Value::Null)]));
         assert!(v.check_type(&block().value_type()).is_ok());
         assert_eq!(block().empty_value().get_attr("volume"), &Value::list([]));
+    }
+
+    #[test]
+    fn conform_reads_a_map_as_the_object_its_keys_name() {
+        let ty = Type::Object(
+            [
+                ("a".to_string(), Type::String),
+                ("n".to_string(), Type::Set(Box::new(Type::String))),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let m = Value::Map(
+            [
+                ("a".to_string(), Value::from("x")),
+                ("n".to_string(), Value::list([Value::from("y")])),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let v = conform(&m, &ty);
+        assert_eq!(v.get_attr("a"), &Value::from("x"));
+        assert_eq!(v.get_attr("n"), &Value::set([Value::from("y")]));
+        assert!(v.check_type(&ty).is_ok());
+        let partial = Value::Map([("a".to_string(), Value::from("x"))].into_iter().collect());
+        let v = conform(&partial, &ty);
+        assert_eq!(v.get_attr("a"), &Value::from("x"));
+        assert!(v.get_attr("n").is_null());
     }
 
     fn full(pairs: &[(&str, Value)]) -> Value {
