@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::codec::{CodecError, LazyPath};
 use super::number::Number;
-use super::types::Type;
+use super::types::{AttrCursor, Type};
 use super::value::Value;
 
 static NULL: Value = Value::Null;
@@ -233,34 +233,18 @@ impl<'a> Reader<'a> {
                 // null on the way. Keys out of order fall back to a lookup; `from_iter` sorts and keeps
                 // the last of duplicate keys, as before.
                 let mut entries = Vec::with_capacity(attrs.len().max(self.capacity(n).min(64)));
-                let mut ahead = attrs.iter().peekable();
+                let mut cursor = AttrCursor::new(attrs);
                 for _ in 0..n {
                     let k = self.key_str(path)?;
                     let p = path.attr(k);
-                    let t = loop {
-                        match ahead.peek() {
-                            Some((a, t)) => match a.as_str().cmp(k) {
-                                std::cmp::Ordering::Equal => {
-                                    let t = *t;
-                                    ahead.next();
-                                    break Some(t);
-                                }
-                                std::cmp::Ordering::Less => {
-                                    entries.push(((*a).clone(), Value::Null));
-                                    ahead.next();
-                                }
-                                std::cmp::Ordering::Greater => break attrs.get(k),
-                            },
-                            None => break attrs.get(k),
-                        }
-                    };
+                    let t = cursor.type_of(k, &mut entries);
                     let Some(t) = t else {
                         return Err(self.err(&p, "unsupported attribute"));
                     };
                     let v = self.value(t, &p)?;
                     entries.push((k.to_string(), v));
                 }
-                entries.extend(ahead.map(|(a, _)| (a.clone(), Value::Null)));
+                cursor.finish(&mut entries);
                 Ok(Value::Object(BTreeMap::from_iter(entries)))
             }
             Type::Dynamic => {
@@ -405,7 +389,10 @@ fn write_value(
     let mismatch = || {
         Err(CodecError::at(
             path,
-            format!("cannot encode a {} value as {ty}", short_kind(v)),
+            format!(
+                "cannot encode a {} value as {ty}",
+                crate::tf::value::kind_name(v)
+            ),
         ))
     };
     match (ty, v) {
@@ -492,21 +479,6 @@ fn write_value(
 
 fn not_in_schema(path: &LazyPath<'_>, name: &str) -> CodecError {
     CodecError::at(&path.attr(name), "attribute is not in the schema")
-}
-
-fn short_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Unknown => "unknown",
-        Value::Null => "null",
-        Value::String(_) => "string",
-        Value::Number(_) => "number",
-        Value::Bool(_) => "bool",
-        Value::List(_) => "list",
-        Value::Set(_) => "set",
-        Value::Map(_) => "map",
-        Value::Object(_) => "object",
-        Value::Tuple(_) => "tuple",
-    }
 }
 
 #[cfg(test)]

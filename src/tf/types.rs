@@ -283,3 +283,51 @@ mod tests {
         }
     }
 }
+
+/// Walks an object type's attributes beside a stream of keys that usually arrives in the same (sorted) order:
+/// one comparison per key instead of a tree lookup. Attributes the stream skips are pushed as nulls.
+pub(crate) struct AttrCursor<'t> {
+    attrs: &'t BTreeMap<String, Type>,
+    ahead: std::iter::Peekable<std::collections::btree_map::Iter<'t, String, Type>>,
+}
+
+impl<'t> AttrCursor<'t> {
+    pub(crate) fn new(attrs: &'t BTreeMap<String, Type>) -> AttrCursor<'t> {
+        AttrCursor {
+            attrs,
+            ahead: attrs.iter().peekable(),
+        }
+    }
+
+    /// The type of attribute `k` (`None`: not an attribute), pushing a null for every attribute passed over.
+    /// A key out of order falls back to a lookup.
+    pub(crate) fn type_of(
+        &mut self,
+        k: &str,
+        entries: &mut Vec<(String, super::value::Value)>,
+    ) -> Option<&'t Type> {
+        while let Some((a, t)) = self.ahead.peek() {
+            match a.as_str().cmp(k) {
+                std::cmp::Ordering::Equal => {
+                    let t = *t;
+                    self.ahead.next();
+                    return Some(t);
+                }
+                std::cmp::Ordering::Less => {
+                    entries.push(((*a).clone(), super::value::Value::Null));
+                    self.ahead.next();
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        self.attrs.get(k)
+    }
+
+    /// Pushes a null for every attribute not reached.
+    pub(crate) fn finish(self, entries: &mut Vec<(String, super::value::Value)>) {
+        entries.extend(
+            self.ahead
+                .map(|(a, _)| (a.clone(), super::value::Value::Null)),
+        );
+    }
+}

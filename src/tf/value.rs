@@ -458,7 +458,8 @@ fn check_type_at(v: &Value, ty: &Type, path: &LazyPath<'_>) -> Result<(), (Attri
     }
 }
 
-fn kind_name(v: &Value) -> &'static str {
+/// The kind of value, as error messages name it.
+pub(crate) fn kind_name(v: &Value) -> &'static str {
     match v {
         Value::Unknown => "unknown",
         Value::Null => "null",

@@ -13,7 +13,7 @@ use serde_json::Value as J;
 
 use super::Decoder;
 use crate::tf::codec::LazyPath;
-use crate::tf::types::Type;
+use crate::tf::types::{AttrCursor, Type};
 use crate::tf::value::Value;
 
 /// serde_json (with `arbitrary_precision`) hands a number to `deserialize_any` as a one-entry map under
@@ -121,30 +121,14 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 // comparison per key, absent attributes becoming null on the way. Out-of-order keys fall
                 // back to a lookup; `from_iter` sorts and keeps the last of duplicates.
                 let mut entries = Vec::with_capacity(attrs.len());
-                let mut ahead = attrs.iter().peekable();
+                let mut cursor = AttrCursor::new(attrs);
                 let mut first = true;
                 while let Some(Key(k)) = map.next_key()? {
                     if first && k == NUMBER_TOKEN {
                         return Err(bail());
                     }
                     first = false;
-                    let t = loop {
-                        match ahead.peek() {
-                            Some((a, t)) => match a.as_str().cmp(k.as_ref()) {
-                                std::cmp::Ordering::Equal => {
-                                    let t = *t;
-                                    ahead.next();
-                                    break Some(t);
-                                }
-                                std::cmp::Ordering::Less => {
-                                    entries.push(((*a).clone(), Value::Null));
-                                    ahead.next();
-                                }
-                                std::cmp::Ordering::Greater => break attrs.get(k.as_ref()),
-                            },
-                            None => break attrs.get(k.as_ref()),
-                        }
-                    };
+                    let t = cursor.type_of(k.as_ref(), &mut entries);
                     match t {
                         Some(t) => entries.push((k.into_owned(), map.next_value_seed(at(t))?)),
                         None if self.lenient => {
@@ -153,7 +137,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
                         None => return Err(bail()),
                     }
                 }
-                entries.extend(ahead.map(|(a, _)| (a.clone(), Value::Null)));
+                cursor.finish(&mut entries);
                 Ok(Value::Object(BTreeMap::from_iter(entries)))
             }
             _ => Err(bail()),

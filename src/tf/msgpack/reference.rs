@@ -377,7 +377,10 @@ fn write_value(
     let mismatch = || {
         Err(CodecError::at(
             path,
-            format!("cannot encode a {} value as {ty}", short_kind(v)),
+            format!(
+                "cannot encode a {} value as {ty}",
+                crate::tf::value::kind_name(v)
+            ),
         ))
     };
     match (ty, v) {
@@ -444,19 +447,4 @@ fn write_value(
         _ => return mismatch(),
     }
     Ok(())
-}
-
-fn short_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Unknown => "unknown",
-        Value::Null => "null",
-        Value::String(_) => "string",
-        Value::Number(_) => "number",
-        Value::Bool(_) => "bool",
-        Value::List(_) => "list",
-        Value::Set(_) => "set",
-        Value::Map(_) => "map",
-        Value::Object(_) => "object",
-        Value::Tuple(_) => "tuple",
-    }
 }
