@@ -164,26 +164,37 @@ impl Number {
     }
 
     pub fn as_i64(&self) -> Option<i64> {
-        if !self.is_integer() || self.coefficient.len() as i64 + self.exponent > 19 {
-            return None;
+        let magnitude = self.integer_magnitude()?;
+        if self.negative {
+            0i64.checked_sub_unsigned(magnitude)
+        } else {
+            i64::try_from(magnitude).ok()
         }
-        let text = format!(
-            "{}{}{}",
-            if self.negative { "-" } else { "" },
-            self.coefficient,
-            "0".repeat(self.exponent as usize)
-        );
-        text.parse().ok()
     }
 
     pub fn as_u64(&self) -> Option<u64> {
-        if self.negative || !self.is_integer() || self.coefficient.len() as i64 + self.exponent > 20
-        {
+        if self.negative {
             return None;
         }
-        format!("{}{}", self.coefficient, "0".repeat(self.exponent as usize))
-            .parse()
-            .ok()
+        self.integer_magnitude()
+    }
+
+    /// |self| as a u64 when it is an integer that fits. Arithmetic rather than text: plans read numbers on every
+    /// refresh, and the old format-and-parse route allocated twice per read.
+    fn integer_magnitude(&self) -> Option<u64> {
+        if !self.is_integer() || self.coefficient.len() as i64 + self.exponent > 20 {
+            return None;
+        }
+        let mut magnitude: u64 = 0;
+        for digit in self.coefficient.bytes() {
+            magnitude = magnitude
+                .checked_mul(10)?
+                .checked_add(u64::from(digit - b'0'))?;
+        }
+        for _ in 0..self.exponent {
+            magnitude = magnitude.checked_mul(10)?;
+        }
+        Some(magnitude)
     }
 
     /// The nearest float64 (correctly rounded); infinite when out of float64 range.
@@ -398,6 +409,14 @@ mod tests {
         fn i64_round_trips(i in any::<i64>()) {
             prop_assert_eq!(Number::from(i).as_i64(), Some(i));
             prop_assert_eq!(Number::parse(&i.to_string()).unwrap(), Number::from(i));
+        }
+
+        #[test]
+        fn integer_reads_agree_with_the_decimal_text(text in "-?[0-9]{1,22}(e[0-9]{1,2})?") {
+            let num = n(&text);
+            let plain = num.to_string();
+            prop_assert_eq!(num.as_i64(), if num.is_integer() { plain.parse::<i64>().ok() } else { None });
+            prop_assert_eq!(num.as_u64(), if num.is_integer() { plain.parse::<u64>().ok() } else { None });
         }
 
         #[test]
