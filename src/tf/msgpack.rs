@@ -3,12 +3,10 @@
 //! Hand-written both ways: the format needs a dozen codes, and owning the reader makes it easy to
 //! guarantee that arbitrary bytes yield an error, never a panic or a huge allocation.
 
-use std::collections::BTreeMap;
-
 use super::codec::{CodecError, LazyPath};
 use super::number::Number;
 use super::types::{AttrCursor, Type};
-use super::value::Value;
+use super::value::{Key, KeyMap, Value};
 
 static NULL: Value = Value::Null;
 
@@ -220,9 +218,9 @@ impl<'a> Reader<'a> {
                 for _ in 0..n {
                     let k = self.key(path)?;
                     let v = self.value(e, &path.key(&k))?;
-                    entries.push((k, v));
+                    entries.push((Key::from(k), v));
                 }
-                Ok(Value::Map(BTreeMap::from_iter(entries)))
+                Ok(Value::Map(KeyMap::from_entries(entries)))
             }
             Type::Object(attrs) => {
                 let Head::Map(n) = head else {
@@ -238,14 +236,14 @@ impl<'a> Reader<'a> {
                     let k = self.key_str(path)?;
                     let p = path.attr(k);
                     let t = cursor.type_of(k, &mut entries);
-                    let Some(t) = t else {
+                    let Some((name, t)) = t else {
                         return Err(self.err(&p, "unsupported attribute"));
                     };
                     let v = self.value(t, &p)?;
-                    entries.push((k.to_string(), v));
+                    entries.push((name.clone(), v));
                 }
                 cursor.finish(&mut entries);
-                Ok(Value::Object(BTreeMap::from_iter(entries)))
+                Ok(Value::Object(KeyMap::from_entries(entries)))
             }
             Type::Dynamic => {
                 let Head::Array(2) = head else {
@@ -451,7 +449,7 @@ fn write_value(
                 write_str(out, k, path)?;
                 if let Err(e) = write_value(out, x, t, &path.attr(k)) {
                     // An attribute outside the schema is reported first, wherever it sorts.
-                    return Err(match m.keys().find(|g| !attrs.contains_key(*g)) {
+                    return Err(match m.keys().find(|g| !attrs.contains_key(g)) {
                         Some(extra) => not_in_schema(path, extra),
                         None => e,
                     });
@@ -655,7 +653,7 @@ mod tests {
     fn perturb(v: &Value, extra: &str, spoil: bool) -> Value {
         match v {
             Value::Object(m) => {
-                let mut out: BTreeMap<String, Value> = m
+                let mut out: KeyMap<Value> = m
                     .iter()
                     .map(|(k, x)| (k.clone(), perturb(x, extra, spoil)))
                     .collect();
