@@ -7,10 +7,19 @@
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
 
-/// A map key: an attribute name or a map key.
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key(String);
+/// A map key: an attribute name or a map key. Shared, not copied: an object decoded against a type holds
+/// the type's own attribute names, so a decode allocates no key and a drop frees none.
+/// Comparison, ordering and hashing are those of the text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key(Arc<str>);
+
+impl Default for Key {
+    fn default() -> Key {
+        Key::from("")
+    }
+}
 
 impl Key {
     pub fn as_str(&self) -> &str {
@@ -39,19 +48,19 @@ impl AsRef<str> for Key {
 
 impl From<&str> for Key {
     fn from(s: &str) -> Key {
-        Key(s.to_owned())
+        Key(Arc::from(s))
     }
 }
 
 impl From<&String> for Key {
     fn from(s: &String) -> Key {
-        Key(s.clone())
+        Key(Arc::from(s.as_str()))
     }
 }
 
 impl From<String> for Key {
     fn from(s: String) -> Key {
-        Key(s)
+        Key(Arc::from(s))
     }
 }
 
@@ -63,7 +72,7 @@ impl From<&Key> for Key {
 
 impl From<Key> for String {
     fn from(k: Key) -> String {
-        k.0
+        k.0.to_string()
     }
 }
 

@@ -216,8 +216,8 @@ impl<'a> Reader<'a> {
                 // Collected first: building the map in one go beats inserting entry by entry.
                 let mut entries = Vec::with_capacity(self.capacity(n).min(64));
                 for _ in 0..n {
-                    let k = self.key(path)?;
-                    let v = self.value(e, &path.key(&k))?;
+                    let k = self.key_str(path)?;
+                    let v = self.value(e, &path.key(k))?;
                     entries.push((Key::from(k), v));
                 }
                 Ok(Value::Map(KeyMap::from_entries(entries)))
@@ -258,10 +258,6 @@ impl<'a> Reader<'a> {
                 self.value(&concrete, path)
             }
         }
-    }
-
-    fn key(&mut self, path: &LazyPath<'_>) -> Result<String, CodecError> {
-        self.key_str(path).map(str::to_string)
     }
 
     fn key_str(&mut self, path: &LazyPath<'_>) -> Result<&'a str, CodecError> {
