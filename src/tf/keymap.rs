@@ -172,13 +172,13 @@ impl<V> KeyMap<V> {
         self.find(key).is_ok()
     }
 
-    /// Inserts or replaces; returns the value replaced.
-    pub fn insert(&mut self, key: impl Into<Key>, value: V) -> Option<V> {
-        let key = key.into();
-        match self.find(&key) {
+    /// Inserts or replaces; returns the value replaced. A replaced entry keeps its key, so replacing
+    /// converts (allocates) no key.
+    pub fn insert<K: AsRef<str> + Into<Key>>(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(key.as_ref()) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
-                self.entries.insert(i, (key, value));
+                self.entries.insert(i, (key.into(), value));
                 None
             }
         }
@@ -290,7 +290,7 @@ impl<K: Into<Key>, V, const N: usize> From<[(K, V); N]> for KeyMap<V> {
     }
 }
 
-impl<K: Into<Key>, V> Extend<(K, V)> for KeyMap<V> {
+impl<K: AsRef<str> + Into<Key>, V> Extend<(K, V)> for KeyMap<V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);

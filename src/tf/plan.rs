@@ -412,7 +412,7 @@ impl Engine<'_> {
             .iter()
             .filter_map(|&i| {
                 let v = std::mem::take(planned_members.get_mut(i)?);
-                Some((members::member_name(block, i).to_string(), v))
+                Some((members::member_key(block, i), v))
             })
             .collect();
         if prop_slots.has_extra() {

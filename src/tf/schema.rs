@@ -112,12 +112,15 @@ impl Block {
 
     /// The object type of this block's value: one attribute per attribute and per nested block type.
     pub fn value_type(&self) -> Type {
+        // Member keys: the decoded values, the plan engine and this type then share one key per name.
+        let na = self.attributes.len();
         let mut attrs: KeyMap<Type> = self
             .attributes
             .iter()
-            .map(|a| (a.name.clone(), a.ty.clone()))
+            .enumerate()
+            .map(|(i, a)| (super::members::member_key(self, i), a.ty.clone()))
             .collect();
-        for b in &self.blocks {
+        for (j, b) in self.blocks.iter().enumerate() {
             let inner = b.block.value_type();
             let t = match b.nesting {
                 Nesting::Single | Nesting::Group => inner,
@@ -125,7 +128,7 @@ impl Block {
                 Nesting::Set => Type::set(inner),
                 Nesting::Map => Type::map(inner),
             };
-            attrs.insert(b.type_name.clone(), t);
+            attrs.insert(super::members::member_key(self, na + j), t);
         }
         Type::Object(attrs)
     }

@@ -147,7 +147,7 @@ impl Value {
     }
 
     /// Sets attribute `name` of an object; does nothing on other values.
-    pub fn set_attr(&mut self, name: impl Into<Key>, v: Value) {
+    pub fn set_attr<K: AsRef<str> + Into<Key>>(&mut self, name: K, v: Value) {
         if let Value::Object(m) = self {
             m.insert(name.into(), v);
         }
