@@ -361,10 +361,10 @@ impl Resolver<'_> {
             let Some(s) = v.as_str() else { continue };
             match check_endpoint(s) {
                 Ok(url) => {
-                    out.insert(service.clone(), url);
+                    out.insert(service.to_string(), url);
                 }
                 Err(msg) => self.diags.error_at(
-                    AttributePath::root("endpoints").key(service.clone()),
+                    AttributePath::root("endpoints").key(service.as_str()),
                     "Invalid endpoint",
                     format!("The endpoint for `{service}`: {msg}."),
                 ),

@@ -1,7 +1,7 @@
 //! `modelarts_notebooks`: every notebook matching the filters (paged through), each with the resource's
 //! attributes; the sensitive tokens in a separate sensitive map.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use async_trait::async_trait;
 
@@ -10,7 +10,7 @@ use crate::resources::backend::Backend;
 use crate::resources::notebook_model::DEFAULT_WORKSPACE_ID;
 use crate::resources::notebook_validate::{check_image_id, check_name, check_workspace_id};
 use crate::tf::validate;
-use crate::tf::{Attribute, Block, Ctx, DataSource, ReadResult, Schema, Type, Value};
+use crate::tf::{Attribute, Block, Ctx, DataSource, KeyMap, ReadResult, Schema, Type, Value};
 
 use super::common::{
     bool_filter, client, describe_filters, notebook_item_type, notebook_item_value, read_error,
@@ -193,7 +193,7 @@ impl<D: Backend> DataSource<D> for NotebooksDataSource {
         let mut seen = HashSet::new();
         let mut ids = Vec::new();
         let mut items = Vec::new();
-        let mut tokens = BTreeMap::new();
+        let mut tokens = KeyMap::new();
         for nb in &found {
             // The API matches `name` and `flavor` as substrings; exact is what a filter means here.
             if !fuzzy && name.is_some() && nb.name != name {

@@ -247,7 +247,7 @@ fn block_entry<'a>(b: &'a NestedBlock, path: &[String]) -> Entry<'a> {
 }
 
 /// tfplugindocs' type names: `String`, `List of String`, `Set of Object`; the object, if any, gets a section.
-fn type_label(ty: &Type) -> (String, Option<&std::collections::BTreeMap<String, Type>>) {
+fn type_label(ty: &Type) -> (String, Option<&crate::tf::types::KeyMap<Type>>) {
     match ty {
         Type::String => ("String".into(), None),
         Type::Number => ("Number".into(), None),

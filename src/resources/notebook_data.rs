@@ -148,7 +148,7 @@ mod tests {
             .into_iter()
             .map(|a| a.name)
             .collect();
-        let keys: Vec<String> = v.entries().unwrap().keys().cloned().collect();
+        let keys: Vec<String> = v.entries().unwrap().keys().map(|k| k.to_string()).collect();
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(sorted, keys);

@@ -4,9 +4,9 @@
 //! Attribute names here are the schema's; `notebook.rs` declares the schema with the same names.
 
 use std::cmp::Ordering;
-use std::collections::{btree_map, BTreeMap};
 use std::iter::Peekable;
 
+use crate::tf::keymap::{self, KeyMap};
 use crate::tf::{Attribute, Number, Type, Value};
 
 use super::notebook_model::{
@@ -72,15 +72,15 @@ pub fn float_value(f: f64) -> Value {
 /// A read out of order, or of a name the map lacks, falls back to a lookup: the answer is always
 /// [`Value::get_attr`]'s.
 struct Attrs<'a> {
-    map: Option<&'a BTreeMap<String, Value>>,
-    rest: Peekable<btree_map::Iter<'a, String, Value>>,
+    map: Option<&'a KeyMap<Value>>,
+    rest: Peekable<keymap::Iter<'a, Value>>,
     /// What a name the object lacks reads as: null, or unknown for an unknown object.
     missing: &'a Value,
 }
 
 static NULL: Value = Value::Null;
 static UNKNOWN: Value = Value::Unknown;
-static NO_ATTRS: BTreeMap<String, Value> = BTreeMap::new();
+static NO_ATTRS: KeyMap<Value> = KeyMap::new();
 
 impl<'a> Attrs<'a> {
     fn of(v: &'a Value) -> Self {

@@ -53,7 +53,7 @@ pub fn normalize_owned(block: &Block, v: Value) -> Value {
                 } else {
                     shape_member(block, i, Value::Null)
                 };
-                out.insert(name.to_string(), shaped);
+                out.insert(members::member_key(block, i), shaped);
             }
         }
     }

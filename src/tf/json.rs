@@ -3,15 +3,13 @@
 //! JSON cannot carry unknowns. Numbers are read from their exact text (serde_json's
 //! `arbitrary_precision`), so big integers and decimals survive.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value as J;
 
 use super::codec::{CodecError, LazyPath};
 use super::number::Number;
 use super::path::AttributePath;
 use super::types::Type;
-use super::value::Value;
+use super::value::{KeyMap, Value};
 
 mod normal;
 mod typed;
@@ -155,7 +153,7 @@ impl Decoder {
                 let J::Object(m) = j else {
                     return Err(mismatch());
                 };
-                let mut out = BTreeMap::new();
+                let mut out = KeyMap::new();
                 for (k, x) in m {
                     let v = self.value(x, e, &path.key(&k))?;
                     out.insert(k, v);
@@ -166,7 +164,7 @@ impl Decoder {
                 let J::Object(m) = j else {
                     return Err(mismatch());
                 };
-                let mut out = BTreeMap::new();
+                let mut out = KeyMap::new();
                 for (k, x) in m {
                     let p = path.attr(&k);
                     match attrs.get(&k) {
@@ -181,7 +179,7 @@ impl Decoder {
                 if out.len() < attrs.len() {
                     for k in attrs.keys() {
                         if !out.contains_key(k) {
-                            out.insert(k.clone(), Value::Null);
+                            out.insert(k, Value::Null);
                         }
                     }
                 }
@@ -247,11 +245,11 @@ fn enc(v: &Value, ty: &Type, path: &LazyPath<'_>) -> Result<J, CodecError> {
         ),
         (Type::Map(e), Value::Map(m)) => J::Object(
             m.iter()
-                .map(|(k, x)| Ok((k.clone(), enc(x, e, &path.key(k))?)))
+                .map(|(k, x)| Ok((k.to_string(), enc(x, e, &path.key(k))?)))
                 .collect::<Result<_, CodecError>>()?,
         ),
         (Type::Object(attrs), Value::Object(m)) => {
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(k)) {
                 return Err(CodecError::at(
                     &path.attr(extra),
                     "attribute is not in the schema",
@@ -260,7 +258,7 @@ fn enc(v: &Value, ty: &Type, path: &LazyPath<'_>) -> Result<J, CodecError> {
             J::Object(
                 attrs
                     .iter()
-                    .map(|(k, t)| Ok((k.clone(), enc(v.get_attr(k), t, &path.attr(k))?)))
+                    .map(|(k, t)| Ok((k.to_string(), enc(v.get_attr(k), t, &path.attr(k))?)))
                     .collect::<Result<_, CodecError>>()?,
             )
         }

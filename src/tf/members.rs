@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use super::keymap::Key;
 use super::schema::Block;
 use super::value::Value;
 
@@ -17,6 +18,8 @@ static UNKNOWN: Value = Value::Unknown;
 pub(crate) struct MemberOrder {
     /// Member indices sorted by name.
     by_name: Vec<usize>,
+    /// Member names as map keys, by member index: objects built from the schema share them.
+    keys: Vec<Key>,
     /// What the order was computed from; a block whose member lists changed since gets a fresh order.
     key: (usize, usize, usize, usize),
 }
@@ -34,8 +37,12 @@ impl MemberOrder {
     fn of(block: &Block) -> MemberOrder {
         let mut by_name: Vec<usize> = (0..block.attributes.len() + block.blocks.len()).collect();
         by_name.sort_by(|&a, &b| member_name(block, a).cmp(member_name(block, b)));
+        let keys = (0..by_name.len())
+            .map(|i| Key::from(member_name(block, i)))
+            .collect();
         MemberOrder {
             by_name,
+            keys,
             key: order_key(block),
         }
     }
@@ -61,6 +68,17 @@ pub(crate) fn member_name(block: &Block, i: usize) -> &str {
             .blocks
             .get(i - na)
             .map_or("", |b| b.type_name.as_str())
+    }
+}
+
+/// Name of member `i` as a map key: shared with the block's cache, so building an object allocates no key.
+pub(crate) fn member_key(block: &Block, i: usize) -> Key {
+    let cached = block.order_cache.0.get_or_init(|| MemberOrder::of(block));
+    let name = member_name(block, i);
+    // The comparison keeps a name edited in place since the cache was filled correct.
+    match cached.keys.get(i) {
+        Some(k) if k.as_str() == name => k.clone(),
+        _ => Key::from(name),
     }
 }
 
@@ -142,5 +160,33 @@ impl<'v> Slots<'v> {
     /// An object holding exactly the block's members (each entry matched one member).
     pub(crate) fn is_exact(&self, members: usize) -> bool {
         matches!(self, Slots::Each { matched, len, .. } if *matched == members && *len == members)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tf::schema::{Attribute, NestedBlock, Nesting};
+    use crate::tf::Type;
+
+    #[test]
+    fn member_keys_follow_the_names() {
+        let mut block = Block::new()
+            .attribute(Attribute::new("b", Type::String))
+            .attribute(Attribute::new("a", Type::Number))
+            .block(NestedBlock::new("c", Nesting::List, Block::new()));
+        let keys: Vec<Key> = (0..3).map(|i| member_key(&block, i)).collect();
+        assert_eq!(keys, ["b", "a", "c"].map(Key::from));
+        // A name edited in place after the cache was filled: the key follows the name.
+        block.attributes[0].name = "z".into();
+        assert_eq!(member_key(&block, 0).as_str(), "z");
+        assert_eq!(member_key(&block, 3).as_str(), "");
+        let Type::Object(attrs) = block.value_type() else {
+            panic!("a block's type is an object")
+        };
+        assert_eq!(
+            attrs.keys().map(Key::as_str).collect::<Vec<_>>(),
+            ["a", "c", "z"]
+        );
     }
 }

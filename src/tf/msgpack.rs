@@ -3,12 +3,10 @@
 //! Hand-written both ways: the format needs a dozen codes, and owning the reader makes it easy to
 //! guarantee that arbitrary bytes yield an error, never a panic or a huge allocation.
 
-use std::collections::BTreeMap;
-
 use super::codec::{CodecError, LazyPath};
 use super::number::Number;
 use super::types::{AttrCursor, Type};
-use super::value::Value;
+use super::value::{Key, KeyMap, Value};
 
 static NULL: Value = Value::Null;
 
@@ -218,11 +216,11 @@ impl<'a> Reader<'a> {
                 // Collected first: building the map in one go beats inserting entry by entry.
                 let mut entries = Vec::with_capacity(self.capacity(n).min(64));
                 for _ in 0..n {
-                    let k = self.key(path)?;
-                    let v = self.value(e, &path.key(&k))?;
-                    entries.push((k, v));
+                    let k = self.key_str(path)?;
+                    let v = self.value(e, &path.key(k))?;
+                    entries.push((Key::from(k), v));
                 }
-                Ok(Value::Map(BTreeMap::from_iter(entries)))
+                Ok(Value::Map(KeyMap::from_entries(entries)))
             }
             Type::Object(attrs) => {
                 let Head::Map(n) = head else {
@@ -238,14 +236,14 @@ impl<'a> Reader<'a> {
                     let k = self.key_str(path)?;
                     let p = path.attr(k);
                     let t = cursor.type_of(k, &mut entries);
-                    let Some(t) = t else {
+                    let Some((name, t)) = t else {
                         return Err(self.err(&p, "unsupported attribute"));
                     };
                     let v = self.value(t, &p)?;
-                    entries.push((k.to_string(), v));
+                    entries.push((name.clone(), v));
                 }
                 cursor.finish(&mut entries);
-                Ok(Value::Object(BTreeMap::from_iter(entries)))
+                Ok(Value::Object(KeyMap::from_entries(entries)))
             }
             Type::Dynamic => {
                 let Head::Array(2) = head else {
@@ -260,10 +258,6 @@ impl<'a> Reader<'a> {
                 self.value(&concrete, path)
             }
         }
-    }
-
-    fn key(&mut self, path: &LazyPath<'_>) -> Result<String, CodecError> {
-        self.key_str(path).map(str::to_string)
     }
 
     fn key_str(&mut self, path: &LazyPath<'_>) -> Result<&'a str, CodecError> {
@@ -451,7 +445,7 @@ fn write_value(
                 write_str(out, k, path)?;
                 if let Err(e) = write_value(out, x, t, &path.attr(k)) {
                     // An attribute outside the schema is reported first, wherever it sorts.
-                    return Err(match m.keys().find(|g| !attrs.contains_key(*g)) {
+                    return Err(match m.keys().find(|g| !attrs.contains_key(g)) {
                         Some(extra) => not_in_schema(path, extra),
                         None => e,
                     });
@@ -655,7 +649,7 @@ mod tests {
     fn perturb(v: &Value, extra: &str, spoil: bool) -> Value {
         match v {
             Value::Object(m) => {
-                let mut out: BTreeMap<String, Value> = m
+                let mut out: KeyMap<Value> = m
                     .iter()
                     .map(|(k, x)| (k.clone(), perturb(x, extra, spoil)))
                     .collect();

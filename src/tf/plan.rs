@@ -21,14 +21,14 @@
 //! content); elements are never added or removed and unknown block collections pass through.
 //! A null proposed state (destroy) passes through untouched.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::codec::LazyPath;
 use super::diag::Diagnostics;
 use super::members::{self, Slots};
 use super::path::AttributePath;
 use super::schema::{Attribute, Block, Immutable, Nesting};
-use super::value::Value;
+use super::value::{KeyMap, Value};
 
 /// What a plan modifier sees for one attribute.
 pub struct AttributePlanRequest<'a> {
@@ -408,11 +408,11 @@ impl Engine<'_> {
             planned_members.push(planned);
         }
         // Built from entries in name order: a bulk build, no per-entry tree descent.
-        let mut out: BTreeMap<String, Value> = order
+        let mut out: KeyMap<Value> = order
             .iter()
             .filter_map(|&i| {
                 let v = std::mem::take(planned_members.get_mut(i)?);
-                Some((members::member_name(block, i).to_string(), v))
+                Some((members::member_key(block, i), v))
             })
             .collect();
         if prop_slots.has_extra() {

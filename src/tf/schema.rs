@@ -1,7 +1,7 @@
 //! The schema model resources declare: attributes with their behaviour (validators, defaults, plan
 //! modifiers, immutability) and nested blocks. One shared engine (`plan`, `validate`) applies it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::diag::Diagnostics;
@@ -11,7 +11,7 @@ use super::plan::{PlanModifier, RequiresReplace, UpdateForecast, UseStateForUnkn
 use super::protocol;
 use super::types::Type;
 use super::validate::{BlockValidator, Validator};
-use super::value::Value;
+use super::value::{KeyMap, Value};
 
 /// A resource, data source or provider schema.
 #[derive(Clone, Default)]
@@ -112,12 +112,15 @@ impl Block {
 
     /// The object type of this block's value: one attribute per attribute and per nested block type.
     pub fn value_type(&self) -> Type {
-        let mut attrs: BTreeMap<String, Type> = self
+        // Member keys: the decoded values, the plan engine and this type then share one key per name.
+        let na = self.attributes.len();
+        let mut attrs: KeyMap<Type> = self
             .attributes
             .iter()
-            .map(|a| (a.name.clone(), a.ty.clone()))
+            .enumerate()
+            .map(|(i, a)| (super::members::member_key(self, i), a.ty.clone()))
             .collect();
-        for b in &self.blocks {
+        for (j, b) in self.blocks.iter().enumerate() {
             let inner = b.block.value_type();
             let t = match b.nesting {
                 Nesting::Single | Nesting::Group => inner,
@@ -125,7 +128,7 @@ impl Block {
                 Nesting::Set => Type::set(inner),
                 Nesting::Map => Type::map(inner),
             };
-            attrs.insert(b.type_name.clone(), t);
+            attrs.insert(super::members::member_key(self, na + j), t);
         }
         Type::Object(attrs)
     }
@@ -133,7 +136,7 @@ impl Block {
     /// A block value with every attribute null and every collection block empty: a starting point
     /// for building state in `read`/`import`.
     pub fn empty_value(&self) -> Value {
-        super::conform::normalize(self, &Value::Object(BTreeMap::new()))
+        super::conform::normalize(self, &Value::Object(KeyMap::new()))
     }
 
     pub fn to_protocol(&self) -> protocol::SchemaBlock {

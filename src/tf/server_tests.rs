@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::tf::diag::Severity;
+use crate::tf::keymap::KeyMap;
 use crate::tf::protocol::ProviderService;
 use crate::tf::resource::{ApplyResult, ImportResult, ReadResult};
 use crate::tf::schema::{Attribute, Block};
@@ -12,7 +13,7 @@ use crate::tf::{msgpack, validate};
 
 #[derive(Default)]
 struct Api {
-    objects: Mutex<BTreeMap<String, Value>>,
+    objects: Mutex<KeyMap<Value>>,
 }
 
 struct Data {

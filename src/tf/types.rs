@@ -3,8 +3,9 @@
 //! Terraform 1.0.3 panics on invalid type JSON, so the encoder works from this closed enum only and every
 //! string it writes is built by serde_json; the decoder rejects anything outside cty's notation.
 
-use std::collections::BTreeMap;
 use std::fmt;
+
+pub use super::keymap::{Key, KeyMap};
 
 /// A cty type. Object attribute names are kept sorted, which is also cty's canonical order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,7 +18,7 @@ pub enum Type {
     List(Box<Type>),
     Set(Box<Type>),
     Map(Box<Type>),
-    Object(BTreeMap<String, Type>),
+    Object(KeyMap<Type>),
     Tuple(Vec<Type>),
 }
 
@@ -38,8 +39,8 @@ impl Type {
     pub fn map(elem: Type) -> Type {
         Type::Map(Box::new(elem))
     }
-    pub fn object<K: Into<String>>(attrs: impl IntoIterator<Item = (K, Type)>) -> Type {
-        Type::Object(attrs.into_iter().map(|(k, t)| (k.into(), t)).collect())
+    pub fn object<K: Into<Key>>(attrs: impl IntoIterator<Item = (K, Type)>) -> Type {
+        Type::Object(attrs.into_iter().collect())
     }
     pub fn tuple(elems: impl IntoIterator<Item = Type>) -> Type {
         Type::Tuple(elems.into_iter().collect())
@@ -77,7 +78,7 @@ impl Type {
             Type::Object(a) => {
                 let attrs = a
                     .iter()
-                    .map(|(k, t)| (k.clone(), t.to_json_value()))
+                    .map(|(k, t)| (k.to_string(), t.to_json_value()))
                     .collect();
                 J::Array(vec![J::from("object"), J::Object(attrs)])
             }
@@ -137,7 +138,7 @@ fn from_json_at(v: &serde_json::Value, depth: usize) -> Result<Type, TypeJsonErr
                             "object attributes must be a JSON object".into(),
                         ));
                     };
-                    let mut out = BTreeMap::new();
+                    let mut out = KeyMap::new();
                     for (k, t) in attrs {
                         out.insert(k.clone(), from_json_at(t, depth + 1)?);
                     }
@@ -214,7 +215,7 @@ pub(crate) mod strategy {
                 inner.clone().prop_map(Type::set),
                 inner.clone().prop_map(Type::map),
                 prop::collection::btree_map("[a-z_]{1,6}", inner.clone(), 0..4)
-                    .prop_map(Type::Object),
+                    .prop_map(|m| Type::Object(m.into_iter().collect())),
                 prop::collection::vec(inner, 0..3).prop_map(Type::Tuple),
             ]
         })
@@ -285,46 +286,46 @@ mod tests {
 }
 
 /// Walks an object type's attributes beside a stream of keys that usually arrives in the same (sorted) order:
-/// one comparison per key instead of a tree lookup. Attributes the stream skips are pushed as nulls.
+/// one comparison per key instead of a lookup. Attributes the stream skips are pushed as nulls.
 pub(crate) struct AttrCursor<'t> {
-    attrs: &'t BTreeMap<String, Type>,
-    ahead: std::iter::Peekable<std::collections::btree_map::Iter<'t, String, Type>>,
+    attrs: &'t KeyMap<Type>,
+    ahead: std::iter::Peekable<super::keymap::Iter<'t, Type>>,
 }
 
 impl<'t> AttrCursor<'t> {
-    pub(crate) fn new(attrs: &'t BTreeMap<String, Type>) -> AttrCursor<'t> {
+    pub(crate) fn new(attrs: &'t KeyMap<Type>) -> AttrCursor<'t> {
         AttrCursor {
             attrs,
             ahead: attrs.iter().peekable(),
         }
     }
 
-    /// The type of attribute `k` (`None`: not an attribute), pushing a null for every attribute passed over.
-    /// A key out of order falls back to a lookup.
+    /// The type's own key and the type of attribute `k` (`None`: not an attribute), pushing a null for every
+    /// attribute passed over. A key out of order falls back to a lookup. Decoders store the type's key, not
+    /// a copy of the input's.
     pub(crate) fn type_of(
         &mut self,
         k: &str,
-        entries: &mut Vec<(String, super::value::Value)>,
-    ) -> Option<&'t Type> {
-        while let Some((a, t)) = self.ahead.peek() {
+        entries: &mut Vec<(Key, super::value::Value)>,
+    ) -> Option<(&'t Key, &'t Type)> {
+        while let Some(&(a, t)) = self.ahead.peek() {
             match a.as_str().cmp(k) {
                 std::cmp::Ordering::Equal => {
-                    let t = *t;
                     self.ahead.next();
-                    return Some(t);
+                    return Some((a, t));
                 }
                 std::cmp::Ordering::Less => {
-                    entries.push(((*a).clone(), super::value::Value::Null));
+                    entries.push((a.clone(), super::value::Value::Null));
                     self.ahead.next();
                 }
                 std::cmp::Ordering::Greater => break,
             }
         }
-        self.attrs.get(k)
+        self.attrs.get_key_value(k)
     }
 
     /// Pushes a null for every attribute not reached.
-    pub(crate) fn finish(self, entries: &mut Vec<(String, super::value::Value)>) {
+    pub(crate) fn finish(self, entries: &mut Vec<(Key, super::value::Value)>) {
         entries.extend(
             self.ahead
                 .map(|(a, _)| (a.clone(), super::value::Value::Null)),

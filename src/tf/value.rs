@@ -4,10 +4,10 @@
 //! terraform-plugin-go's split between values and schema. This keeps resource code free of type
 //! bookkeeping: `Value::null()` is the null of any type. Set equality ignores order.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::codec::LazyPath;
+pub use super::keymap::{Key, KeyMap};
 use super::number::Number;
 use super::path::{AttributePath, PathStep};
 use super::types::Type;
@@ -24,8 +24,8 @@ pub enum Value {
     List(Vec<Value>),
     /// Unordered; construct with [`Value::set`] so known duplicates are removed.
     Set(Vec<Value>),
-    Map(BTreeMap<String, Value>),
-    Object(BTreeMap<String, Value>),
+    Map(KeyMap<Value>),
+    Object(KeyMap<Value>),
     Tuple(Vec<Value>),
 }
 
@@ -92,12 +92,12 @@ impl Value {
         Value::Set(out)
     }
 
-    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
-        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    pub fn map<K: Into<Key>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(entries.into_iter().collect())
     }
 
-    pub fn object<K: Into<String>>(attrs: impl IntoIterator<Item = (K, Value)>) -> Value {
-        Value::Object(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    pub fn object<K: Into<Key>>(attrs: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Object(attrs.into_iter().collect())
     }
 
     pub fn tuple(items: impl IntoIterator<Item = Value>) -> Value {
@@ -147,7 +147,7 @@ impl Value {
     }
 
     /// Sets attribute `name` of an object; does nothing on other values.
-    pub fn set_attr(&mut self, name: impl Into<String>, v: Value) {
+    pub fn set_attr<K: AsRef<str> + Into<Key>>(&mut self, name: K, v: Value) {
         if let Value::Object(m) = self {
             m.insert(name.into(), v);
         }
@@ -192,7 +192,7 @@ impl Value {
     }
 
     /// Entries of a map or attributes of an object.
-    pub fn entries(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn entries(&self) -> Option<&KeyMap<Value>> {
         match self {
             Value::Map(m) | Value::Object(m) => Some(m),
             _ => None,
@@ -384,7 +384,7 @@ fn unify(a: &Type, b: &Type) -> Option<Type> {
             if x.len() != y.len() {
                 return None;
             }
-            let mut out = BTreeMap::new();
+            let mut out = KeyMap::new();
             for (k, tx) in x {
                 out.insert(k.clone(), unify(tx, y.get(k)?)?);
             }
@@ -431,7 +431,7 @@ fn check_type_at(v: &Value, ty: &Type, path: &LazyPath<'_>) -> Result<(), (Attri
             .iter()
             .try_for_each(|(k, x)| check_type_at(x, e, &path.key(k))),
         (Type::Object(attrs), Value::Object(m)) => {
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(k)) {
                 return Err((
                     path.attr(extra).materialize(),
                     "attribute not in the schema".into(),
@@ -608,7 +608,7 @@ pub(crate) mod strategy {
                 .prop_map(Value::set)
                 .boxed(),
             Type::Map(e) => prop::collection::btree_map("[a-z]{0,4}", value_of(e), 0..4)
-                .prop_map(Value::Map)
+                .prop_map(|m| Value::Map(m.into_iter().collect()))
                 .boxed(),
             Type::Object(attrs) => {
                 let parts: Vec<_> = attrs

@@ -5,7 +5,6 @@
 //! still converted by that decoder, so string/number/bool coercions cannot drift between the two paths.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -13,6 +12,7 @@ use serde_json::Value as J;
 
 use super::Decoder;
 use crate::tf::codec::LazyPath;
+use crate::tf::keymap::{self, KeyMap};
 use crate::tf::types::{AttrCursor, Type};
 use crate::tf::value::Value;
 
@@ -111,15 +111,15 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     if entries.is_empty() && k == NUMBER_TOKEN {
                         return Err(bail());
                     }
-                    entries.push((k.into_owned(), map.next_value_seed(at(e))?));
+                    entries.push((keymap::Key::from(k.as_ref()), map.next_value_seed(at(e))?));
                 }
-                // `from_iter` keeps the last of duplicate keys, as the parsed document did.
-                Ok(Value::Map(BTreeMap::from_iter(entries)))
+                // `from_entries` keeps the last of duplicate keys, as the parsed document did.
+                Ok(Value::Map(KeyMap::from_entries(entries)))
             }
             Type::Object(attrs) => {
                 // State JSON lists attributes in the type's sorted order: walk the type beside it, one
                 // comparison per key, absent attributes becoming null on the way. Out-of-order keys fall
-                // back to a lookup; `from_iter` sorts and keeps the last of duplicates.
+                // back to a lookup; `from_entries` sorts and keeps the last of duplicates.
                 let mut entries = Vec::with_capacity(attrs.len());
                 let mut cursor = AttrCursor::new(attrs);
                 let mut first = true;
@@ -130,7 +130,9 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     first = false;
                     let t = cursor.type_of(k.as_ref(), &mut entries);
                     match t {
-                        Some(t) => entries.push((k.into_owned(), map.next_value_seed(at(t))?)),
+                        Some((name, t)) => {
+                            entries.push((name.clone(), map.next_value_seed(at(t))?))
+                        }
                         None if self.lenient => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -138,7 +140,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     }
                 }
                 cursor.finish(&mut entries);
-                Ok(Value::Object(BTreeMap::from_iter(entries)))
+                Ok(Value::Object(KeyMap::from_entries(entries)))
             }
             _ => Err(bail()),
         }

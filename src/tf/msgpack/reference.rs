@@ -213,7 +213,9 @@ impl<'a> Reader<'a> {
                     let v = self.value(e, &path.key(&k))?;
                     entries.push((k, v));
                 }
-                Ok(Value::Map(BTreeMap::from_iter(entries)))
+                Ok(Value::Map(
+                    BTreeMap::from_iter(entries).into_iter().collect(),
+                ))
             }
             Type::Object(attrs) => {
                 let Head::Map(n) = head else {
@@ -232,12 +234,12 @@ impl<'a> Reader<'a> {
                 let mut m = BTreeMap::from_iter(entries);
                 if m.len() < attrs.len() {
                     for k in attrs.keys() {
-                        if !m.contains_key(k) {
-                            m.insert(k.clone(), Value::Null);
+                        if !m.contains_key(k.as_str()) {
+                            m.insert(k.to_string(), Value::Null);
                         }
                     }
                 }
-                Ok(Value::Object(m))
+                Ok(Value::Object(m.into_iter().collect()))
             }
             Type::Dynamic => {
                 let Head::Array(2) = head else {
@@ -421,7 +423,7 @@ fn write_value(
             }
         }
         (Type::Object(attrs), Value::Object(m)) => {
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(k)) {
                 return Err(CodecError::at(
                     &path.attr(extra),
                     "attribute is not in the schema",
