@@ -792,7 +792,12 @@ fn render_floor(out: &mut String, targets: &mut Vec<Target>, scale: &[Scale]) {
             fmt_ms(row.ours_marginal),
             fmt_ms(row.floor_marginal),
             fmt_ratio(row.ratio),
-            fmt_ms(row.ours_per() - row.floor_per()),
+            // At N=1 the difference is start-up, not per notebook.
+            fmt_ms(if row.n > 1 {
+                row.ours_per() - row.floor_per()
+            } else {
+                f64::NAN
+            }),
             wall(&s.ours.plan),
             wall(&s.floor.plan),
             calls_text(&s.floor.plan_calls)
