@@ -160,7 +160,7 @@ impl Config {
                 .map(|s| s.trim().to_string())
                 .collect(),
             floor,
-            floor_rounds: env_or("BENCH_FLOOR_ROUNDS", "10").parse()?,
+            floor_rounds: env_or("BENCH_FLOOR_ROUNDS", "5").parse()?,
             callgrind_floor: env_or("BENCH_CALLGRIND_FLOOR", "1") != "0",
         })
     }
