@@ -26,6 +26,12 @@ pub struct Config {
     pub callgrind_null: bool,
     pub wait_transition_ms: u64,
     sections: Vec<String>,
+    /// The floor provider (bench/floor_provider.rs), when built.
+    pub floor: Option<PathBuf>,
+    /// Plan rounds of the floor side per N (the first this many rounds); 0 leaves the side out.
+    pub floor_rounds: usize,
+    /// Also run the floor provider's no-op plans under callgrind.
+    pub callgrind_floor: bool,
 }
 
 pub const NULL_BINARY: &str = "null/terraform-provider-null_v2.1.2_x4";
@@ -106,6 +112,9 @@ impl Config {
             "target/bench-client/release/examples/emulator_throughput",
         ))
         .filter(|p| p.is_file());
+        // Optional: without it section 3 simply has no floor side.
+        let floor = Some(path("FLOOR_BIN", "target/release/examples/floor_provider"))
+            .filter(|p| p.is_file());
         let peers_dir = path("BENCH_PEERS_DIR", "bench/peers");
         let peer = |name: &'static str, rel: &str| -> Result<Peer, BoxError> {
             Ok(Peer {
@@ -150,6 +159,9 @@ impl Config {
                 .split(',')
                 .map(|s| s.trim().to_string())
                 .collect(),
+            floor,
+            floor_rounds: env_or("BENCH_FLOOR_ROUNDS", "5").parse()?,
+            callgrind_floor: env_or("BENCH_CALLGRIND_FLOOR", "1") != "0",
         })
     }
 
@@ -183,6 +195,21 @@ impl Config {
         ]
     }
 
+    /// Plan rounds of the floor side at N: none without the binary, else the first `floor_rounds` rounds.
+    pub fn floor_rounds(&self, n: usize) -> usize {
+        floor_rounds(self.floor.is_some(), self.floor_rounds, self.plan_rounds(n))
+    }
+
+    /// The floor provider under our provider's address, for a mirror of its own (a CLI configuration of its
+    /// own points the same address at it).
+    pub fn mirrored_floor(&self) -> Option<Vec<MirroredProvider>> {
+        let floor = self.floor.clone()?;
+        Some(vec![MirroredProvider {
+            binary: floor,
+            ..self.mirrored().swap_remove(0)
+        }])
+    }
+
     /// A one-line description of the knobs, for the report.
     pub fn describe(&self) -> String {
         let per_n = |f: &dyn Fn(usize) -> usize| {
@@ -192,8 +219,12 @@ impl Config {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let floor = match &self.floor {
+            Some(_) => format!("floor plan rounds {}", per_n(&|n| self.floor_rounds(n))),
+            None => "floor side not run (no floor_provider binary)".into(),
+        };
         format!(
-            "start-up rounds {}; plan rounds {}; apply rounds {}; callgrind {}; wait transition {} ms",
+            "start-up rounds {}; plan rounds {}; apply rounds {}; {floor}; callgrind {}; wait transition {} ms",
             self.rounds,
             per_n(&|n| self.plan_rounds(n)),
             per_n(&|n| self.apply_rounds(n)),
@@ -203,15 +234,35 @@ impl Config {
     }
 }
 
+/// The floor plans in the first `wanted` rounds, never more than there are (a run has at least one round).
+fn floor_rounds(built: bool, wanted: usize, plan_rounds: usize) -> usize {
+    if built {
+        wanted.min(plan_rounds.max(1))
+    } else {
+        0
+    }
+}
+
 fn lookup(table: &[(usize, usize)], n: usize) -> Option<usize> {
     table.iter().find(|(k, _)| *k == n).map(|(_, r)| *r)
 }
 
-pub const CHECKS: &[(&str, fn())] = &[("config: N:ROUNDS lists", check_parse_per_n)];
+pub const CHECKS: &[(&str, fn())] = &[
+    ("config: N:ROUNDS lists", check_parse_per_n),
+    ("config: floor rounds", check_floor_rounds),
+];
 
 fn check_parse_per_n() {
     assert_eq!(parse_per_n("1:20, 100:5").unwrap(), vec![(1, 20), (100, 5)]);
     assert!(parse_per_n("").unwrap().is_empty());
     assert!(parse_per_n("100").is_err());
     assert_eq!(lookup(&[(1, 20), (100, 5)], 100), Some(5));
+}
+
+fn check_floor_rounds() {
+    assert_eq!(floor_rounds(true, 10, 20), 10);
+    assert_eq!(floor_rounds(true, 10, 3), 3);
+    assert_eq!(floor_rounds(true, 10, 0), 1);
+    assert_eq!(floor_rounds(true, 0, 20), 0);
+    assert_eq!(floor_rounds(false, 10, 20), 0);
 }

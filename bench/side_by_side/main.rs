@@ -67,6 +67,15 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
     } else {
         None
     };
+    // The floor provider gets a mirror and CLI configuration of its own, under our provider's address.
+    let floor_rc = match (cfg.section("scale"), cfg.mirrored_floor()) {
+        (true, Some(floor)) if cfg.floor_rounds > 0 => Some(tf::install_mirror(
+            &cfg.work.join("floor"),
+            &cfg.shim,
+            &floor,
+        )?),
+        _ => None,
+    };
     let image_id = |name: &str| -> Result<String, BoxError> {
         Ok(modelarts::emulator::catalog::image_by_name(name)
             .ok_or_else(|| format!("catalog image {name} missing"))?
@@ -84,15 +93,26 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
             work_root: &work_root,
             emulator: emu,
             image_id: &image,
+            floor_cli_config: floor_rc.as_deref(),
         };
         for &n in &cfg.ns {
-            let (plan_rounds, apply_rounds) = (cfg.plan_rounds(n), cfg.apply_rounds(n));
+            let rounds = scale::Rounds {
+                plan: cfg.plan_rounds(n),
+                apply: cfg.apply_rounds(n),
+                floor: if floor_rc.is_some() {
+                    cfg.floor_rounds(n)
+                } else {
+                    0
+                },
+            };
             log(
                 t0,
-                &format!("scale N={n}: {plan_rounds} plan rounds, {apply_rounds} apply rounds"),
+                &format!(
+                    "scale N={n}: {} plan rounds, {} apply rounds, {} floor plan rounds",
+                    rounds.plan, rounds.apply, rounds.floor
+                ),
             );
-            let (result, mut pair) =
-                scale::run(&ctx, n, plan_rounds, apply_rounds, &|m| log(t0, m))?;
+            let (result, mut pair) = scale::run(&ctx, n, rounds, &|m| log(t0, m))?;
             if cfg.callgrind && n <= 100 {
                 log(t0, &format!("callgrind: no-op plan of N={n}"));
                 let dir = |side: &str| cfg.work.join(format!("callgrind-{side}-{n}"));
@@ -103,10 +123,18 @@ fn run(cfg: &Config) -> Result<Results, BoxError> {
                 } else {
                     Err("not run (BENCH_CALLGRIND_NULL=1 runs it; slow)".to_string())
                 };
+                let floor = match pair.floor.as_mut() {
+                    Some(ws) if cfg.callgrind_floor => scale::copy_state(&pair.ours, ws)
+                        .and_then(|()| scale::plan_under_callgrind(ws, &dir("floor")))
+                        .map_err(|e| e.to_string()),
+                    Some(_) => Err("not run (BENCH_CALLGRIND_FLOOR=0)".to_string()),
+                    None => Err("not run (no floor side)".to_string()),
+                };
                 results.callgrind.push(CallgrindRow {
                     n,
                     ours: ours.map_err(|e| e.to_string()),
                     null,
+                    floor,
                 });
             }
             results.scale.push(result);

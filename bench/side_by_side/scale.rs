@@ -1,7 +1,9 @@
 //! Section 3: `terraform apply` (create N from nothing) and no-op `terraform plan` (refresh N) with N notebooks
 //! against the emulator (transition 0), side by side with N `null_resource`s, interleaved per round. A third side,
 //! N `null_resource`s whose `triggers` carry the same data as a notebook's state, separates what Terraform spends
-//! on the size of each object from what the provider spends.
+//! on the size of each object from what the provider spends. A fourth side, "floor", plans the same notebooks
+//! with bench/floor_provider.rs: our server stack doing the least work the protocol allows, i.e. what the
+//! mandated stack costs per notebook before any value handling of ours.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,8 @@ pub struct Ctx<'a> {
     pub work_root: &'a Path,
     pub emulator: &'a EmulatorProcess,
     pub image_id: &'a str,
+    /// The CLI configuration whose mirror holds the floor provider under our address, if it runs.
+    pub floor_cli_config: Option<&'a Path>,
 }
 
 /// One side's runs at one N.
@@ -45,6 +49,8 @@ pub struct Scale {
     pub null: Side,
     /// null_resources carrying a notebook-sized state (see [`null_sized_config`]).
     pub sized: Side,
+    /// The floor provider planning ours' notebooks (no-op plans only; empty when it did not run).
+    pub floor: Side,
 }
 
 pub fn notebook_config(base_url: &str, image_id: &str, n: usize) -> String {
@@ -196,21 +202,48 @@ pub struct Pair {
     pub ours: Workspace,
     pub null: Workspace,
     pub sized: Workspace,
+    /// Same configuration as `ours`, installed from the floor's mirror; plans a copy of ours' state.
+    pub floor: Option<Workspace>,
 }
 
-pub fn prepare(ctx: &Ctx<'_>, n: usize, result: &mut Scale) -> Result<Pair, BoxError> {
-    let ours = workspace(
-        ctx,
-        format!("ours-{n}"),
-        &notebook_config(&ctx.emulator.base_url, ctx.image_id, n),
-    )?;
+pub fn prepare(
+    ctx: &Ctx<'_>,
+    n: usize,
+    with_floor: bool,
+    result: &mut Scale,
+) -> Result<Pair, BoxError> {
+    let notebooks = notebook_config(&ctx.emulator.base_url, ctx.image_id, n);
+    let ours = workspace(ctx, format!("ours-{n}"), &notebooks)?;
     let null = workspace(ctx, format!("null-{n}"), &null_config(n))?;
     let sized = workspace(ctx, format!("null-sized-{n}"), &null_sized_config(n))?;
     let init = ["init", "-input=false", "-no-color"];
     result.ours.init = Some(ours.run_expect(&init, COMMAND_LIMIT, &[0])?);
     result.null.init = Some(null.run_expect(&init, COMMAND_LIMIT, &[0])?);
     result.sized.init = Some(sized.run_expect(&init, COMMAND_LIMIT, &[0])?);
-    Ok(Pair { ours, null, sized })
+    let floor = match ctx.floor_cli_config.filter(|_| with_floor) {
+        Some(rc) => {
+            let ws = Workspace::new(ctx.terraform, rc, ctx.work_root.join(format!("floor-{n}")))?;
+            ws.write_config(&notebooks)?;
+            result.floor.init = Some(ws.run_expect(&init, COMMAND_LIMIT, &[0])?);
+            Some(ws)
+        }
+        None => None,
+    };
+    Ok(Pair {
+        ours,
+        null,
+        sized,
+        floor,
+    })
+}
+
+/// Gives the floor workspace ours' current state: the same notebooks, applied by ours.
+pub fn copy_state(ours: &Workspace, floor: &Workspace) -> Result<(), BoxError> {
+    std::fs::copy(
+        ours.dir.join("terraform.tfstate"),
+        floor.dir.join("terraform.tfstate"),
+    )?;
+    Ok(())
 }
 
 fn apply_ours(ctx: &Ctx<'_>, ws: &Workspace, side: &mut Side) -> Result<(), BoxError> {
@@ -242,6 +275,14 @@ fn plan_ours(ctx: &Ctx<'_>, ws: &Workspace, side: &mut Side) -> Result<(), BoxEr
     Ok(())
 }
 
+fn plan_floor(ctx: &Ctx<'_>, pair: &Pair, side: &mut Side) -> Result<(), BoxError> {
+    let Some(floor) = &pair.floor else {
+        return Ok(());
+    };
+    copy_state(&pair.ours, floor)?;
+    plan_ours(ctx, floor, side)
+}
+
 fn plan_null(ws: &Workspace, side: &mut Side) -> Result<(), BoxError> {
     side.plan.push(ws.run_expect(PLAN, COMMAND_LIMIT, &[0])?);
     Ok(())
@@ -252,48 +293,71 @@ enum Which {
     Ours,
     Null,
     Sized,
+    Floor,
 }
 
-/// `plan_rounds` rounds; the first `apply_rounds` of them also apply from an empty state first. The three sides
-/// rotate order every round.
+/// How many rounds of each kind one N runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Rounds {
+    pub plan: usize,
+    pub apply: usize,
+    /// The first `floor` rounds also plan with the floor provider (no-op plans only).
+    pub floor: usize,
+}
+
+/// `rounds.plan` rounds; the first `rounds.apply` of them also apply from an empty state first. The sides rotate
+/// order every round.
 pub fn run(
     ctx: &Ctx<'_>,
     n: usize,
-    plan_rounds: usize,
-    apply_rounds: usize,
+    rounds: Rounds,
     progress: &dyn Fn(&str),
 ) -> Result<(Scale, Pair), BoxError> {
+    let (plan_rounds, apply_rounds) = (rounds.plan, rounds.apply);
     let mut result = Scale {
         n,
         ours: Side::default(),
         null: Side::default(),
         sized: Side::default(),
+        floor: Side::default(),
     };
-    let pair = prepare(ctx, n, &mut result)?;
+    let pair = prepare(ctx, n, rounds.floor > 0, &mut result)?;
     let apply_rounds = apply_rounds.clamp(1, plan_rounds.max(1));
     for round in 0..plan_rounds.max(1) {
         // Each side goes first, second and last equally often.
-        let mut order = [Which::Ours, Which::Null, Which::Sized];
-        order.rotate_left(round % 3);
+        let mut order = vec![Which::Ours, Which::Null, Which::Sized];
+        if round < rounds.floor && pair.floor.is_some() {
+            order.push(Which::Floor);
+        }
+        let sides = order.len();
+        order.rotate_left(round % sides);
         if round < apply_rounds {
-            for which in order {
+            for which in &order {
                 match which {
                     Which::Ours => apply_ours(ctx, &pair.ours, &mut result.ours)?,
                     Which::Null => apply_null(&pair.null, &mut result.null)?,
                     Which::Sized => apply_null(&pair.sized, &mut result.sized)?,
+                    // The floor plans ours' notebooks: nothing of its own to apply.
+                    Which::Floor => {}
                 }
             }
         }
-        for which in order {
+        for which in &order {
             match which {
                 Which::Ours => plan_ours(ctx, &pair.ours, &mut result.ours)?,
                 Which::Null => plan_null(&pair.null, &mut result.null)?,
                 Which::Sized => plan_null(&pair.sized, &mut result.sized)?,
+                Which::Floor => plan_floor(ctx, &pair, &mut result.floor)?,
             }
         }
         let last = |side: &Side| side.plan.last().map_or(0.0, |r| r.wall.as_secs_f64());
+        let floor = if round < rounds.floor && pair.floor.is_some() {
+            format!(" floor {:.2}s", last(&result.floor))
+        } else {
+            String::new()
+        };
         progress(&format!(
-            "N={n} round {}/{}: plan ours {:.2}s null {:.2}s null-sized {:.2}s (load {})",
+            "N={n} round {}/{}: plan ours {:.2}s null {:.2}s null-sized {:.2}s{floor} (load {})",
             round + 1,
             plan_rounds,
             last(&result.ours),
@@ -307,6 +371,9 @@ pub fn run(
     result.ours.state_bytes = size(&pair.ours);
     result.null.state_bytes = size(&pair.null);
     result.sized.state_bytes = size(&pair.sized);
+    if let Some(floor) = &pair.floor {
+        result.floor.state_bytes = size(floor);
+    }
     Ok((result, pair))
 }
 
