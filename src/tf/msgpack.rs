@@ -315,7 +315,7 @@ fn write_len(
     Ok(())
 }
 
-pub(crate) fn write_str(out: &mut Vec<u8>, s: &str, path: &LazyPath<'_>) -> Result<(), CodecError> {
+fn write_str(out: &mut Vec<u8>, s: &str, path: &LazyPath<'_>) -> Result<(), CodecError> {
     write_len(out, s.len(), Some((0xa0, 31)), [0xd9, 0xda, 0xdb], path)?;
     out.extend(s.as_bytes());
     Ok(())

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use crate::tf::codec::LazyPath;
 use crate::tf::members;
-use crate::tf::msgpack::{write_int, write_map_len, write_number, write_str};
+use crate::tf::msgpack::{write_int, write_map_len, write_number};
 use crate::tf::number::Number;
 use crate::tf::schema::{Block, Nesting};
 use crate::tf::types::Type;
@@ -103,9 +103,11 @@ struct Transcoder<'a> {
 
 impl<'a> Transcoder<'a> {
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.src.get(self.pos) {
-            self.pos += 1;
-        }
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            .count();
     }
 
     fn peek(&mut self) -> Option<u8> {
@@ -134,45 +136,50 @@ impl<'a> Transcoder<'a> {
         }
     }
 
-    /// Reads a string (the input is at its opening quote), rejecting what serde_json rejects.
+    /// Reads a string (the input is at its opening quote), rejecting what serde_json rejects, invalid
+    /// UTF-8 included.
     fn string(&mut self) -> Option<Str> {
         self.pos += 1;
         let start = self.pos;
-        let mut high = 0u8;
-        let mut escaped = false;
+        let rest = self.src.get(start..)?;
+        let n = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        self.pos = start + n;
+        match rest[n] {
+            b'"' => {
+                self.pos += 1;
+                let text = &rest[..n];
+                if !text.is_ascii() {
+                    std::str::from_utf8(text).ok()?;
+                }
+                Some(Str::Raw(start, start + n))
+            }
+            b'\\' => self.escaped_string(start),
+            _ => None,
+        }
+    }
+
+    /// The rest of a string holding escapes (the input is at the first backslash), unescaped into scratch.
+    fn escaped_string(&mut self, start: usize) -> Option<Str> {
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.src[start..self.pos]);
         loop {
             let b = *self.src.get(self.pos)?;
+            self.pos += 1;
             match b {
                 b'"' => break,
-                b'\\' => {
-                    if !escaped {
-                        escaped = true;
-                        self.scratch.clear();
-                        self.scratch.extend_from_slice(&self.src[start..self.pos]);
-                    }
-                    self.pos += 1;
-                    self.escape()?;
-                    continue;
-                }
+                b'\\' => self.escape()?,
                 0..=0x1f => return None,
-                _ => high |= b,
+                _ => self.scratch.push(b),
             }
-            if escaped {
-                self.scratch.push(b);
-            }
-            self.pos += 1;
         }
-        let end = self.pos;
-        self.pos += 1;
         // Escapes are ASCII, so the raw text is valid UTF-8 exactly when its unescaped pieces are.
-        if high >= 0x80 {
-            std::str::from_utf8(&self.src[start..end]).ok()?;
+        let raw = &self.src[start..self.pos - 1];
+        if !raw.is_ascii() {
+            std::str::from_utf8(raw).ok()?;
         }
-        Some(if escaped {
-            Str::Unescaped
-        } else {
-            Str::Raw(start, end)
-        })
+        Some(Str::Unescaped)
     }
 
     /// One escape (after its backslash) onto the scratch buffer.
@@ -294,7 +301,7 @@ impl<'a> Transcoder<'a> {
                     Str::Raw(a, b) => &src[a..b],
                     Str::Unescaped => &self.scratch[..],
                 };
-                write_str(&mut self.out, bytes_str(bytes)?, &LazyPath::Root).ok()?;
+                write_str(&mut self.out, bytes)?;
             }
             Type::Number if b == b'-' || b.is_ascii_digit() => self.number()?,
             Type::Bool if b == b't' => {
@@ -430,7 +437,7 @@ impl<'a> Transcoder<'a> {
                 if key == NUMBER_TOKEN || last.is_some_and(|(a, b)| key <= &self.out[a..b]) {
                     return None;
                 }
-                write_str(&mut self.out, bytes_str(key)?, &LazyPath::Root).ok()?;
+                write_str(&mut self.out, key)?;
                 last = Some((self.out.len() - key.len(), self.out.len()));
                 self.eat(b':')?;
                 self.value(e, ctx)?;
@@ -489,7 +496,7 @@ impl<'a> Transcoder<'a> {
                         break;
                     }
                     let ctx = member.next(name, t)?;
-                    write_str(&mut self.out, name, &LazyPath::Root).ok()?;
+                    write_str(&mut self.out, name.as_bytes())?;
                     ahead = attrs.next();
                     if name.as_bytes() == key {
                         let null = self.value(t, ctx.ctx)?;
@@ -516,7 +523,7 @@ impl<'a> Transcoder<'a> {
         }
         while let Some((name, t)) = ahead {
             let ctx = member.next(name, t)?;
-            write_str(&mut self.out, name, &LazyPath::Root).ok()?;
+            write_str(&mut self.out, name.as_bytes())?;
             self.absent(ctx)?;
             ahead = attrs.next();
         }
@@ -574,8 +581,22 @@ impl<'a> Transcoder<'a> {
     }
 }
 
-fn bytes_str(b: &[u8]) -> Option<&str> {
-    std::str::from_utf8(b).ok()
+/// msgpack's string form of text already known to be UTF-8 (what `msgpack::encode` writes for it).
+fn write_str(out: &mut Vec<u8>, s: &[u8]) -> Option<()> {
+    let n = s.len();
+    if n <= 31 {
+        out.push(0xa0 | n as u8);
+    } else if let Ok(n8) = u8::try_from(n) {
+        out.extend([0xd9, n8]);
+    } else if let Ok(n16) = u16::try_from(n) {
+        out.push(0xda);
+        out.extend(n16.to_be_bytes());
+    } else {
+        out.push(0xdb);
+        out.extend(u32::try_from(n).ok()?.to_be_bytes());
+    }
+    out.extend_from_slice(s);
+    Some(())
 }
 
 /// Walks a block's members in name order beside the object type's attributes.
