@@ -104,10 +104,17 @@ struct Transcoder<'a> {
 impl<'a> Transcoder<'a> {
     fn ws(&mut self) {
         let rest = self.src.get(self.pos..).unwrap_or_default();
-        self.pos += rest
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-            .count();
+        // Stored state is indented: skip runs of spaces a word at a time.
+        let spaces = rest
+            .chunks_exact(8)
+            .take_while(|c| *c == b"        ")
+            .count()
+            * 8;
+        self.pos += spaces
+            + rest[spaces..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+                .count();
     }
 
     fn peek(&mut self) -> Option<u8> {
@@ -142,11 +149,9 @@ impl<'a> Transcoder<'a> {
         self.pos += 1;
         let start = self.pos;
         let rest = self.src.get(start..)?;
-        let n = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let n = plain_run(rest);
         self.pos = start + n;
-        match rest[n] {
+        match *rest.get(n)? {
             b'"' => {
                 self.pos += 1;
                 let text = &rest[..n];
@@ -579,6 +584,36 @@ impl<'a> Transcoder<'a> {
             _ => None,
         }
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether some byte of `w` is below `n` (n <= 128): the classic word-at-a-time test, exact as to whether.
+fn has_less(w: u64, n: u8) -> bool {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS != 0
+}
+
+/// The length of the leading run of `s` free of quotes, backslashes and control bytes (the bytes a JSON
+/// string ends or escapes at, or rejects), eight bytes at a time.
+fn plain_run(s: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in s.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        if has_less(w ^ (ONES * u64::from(b'"')), 1)
+            || has_less(w ^ (ONES * u64::from(b'\\')), 1)
+            || has_less(w, 0x20)
+        {
+            break;
+        }
+        n += 8;
+    }
+    n + s[n..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(s.len() - n)
 }
 
 /// msgpack's string form of text already known to be UTF-8 (what `msgpack::encode` writes for it).

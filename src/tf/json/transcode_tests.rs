@@ -166,6 +166,13 @@ fn objects_missing_extra_and_odd_keys() {
     same("null", &ty);
     same(r#"{"m":{"x":1,"y\u00e9":2}}"#, &ty);
     same(r#" { "a" : "s" , "t" : [ true , "u" ] } "#, &ty);
+    same(
+        &format!(
+            "{{{0}\"a\"{0}:{0}\"s\"{0}}}{0}",
+            " ".repeat(19) + "\n\t\r   "
+        ),
+        &ty,
+    );
     // Attributes the schema no longer has are skipped, whatever they hold.
     same(
         r#"{"0":[1,{"q":[]}],"a":"s","b":{"\u0041":"\n"},"zz":null}"#,
@@ -315,6 +322,13 @@ proptest! {
     #[test]
     fn arbitrary_text(ty in any_type(), s in "[\\[\\]{}:,\"a-z0-9.eE+\\\\ -]{0,48}") {
         agree(s.as_bytes(), &ty, None)?;
+    }
+
+    #[test]
+    fn plain_run_finds_the_first_special_byte(s in prop::collection::vec(
+        prop_oneof![1 => Just(b'"'), 1 => Just(b'\\'), 1 => 0u8..0x20, 12 => 0x20u8..=0xff], 0..40)) {
+        let naive = s.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(s.len());
+        prop_assert_eq!(plain_run(&s), naive);
     }
 
     #[test]
