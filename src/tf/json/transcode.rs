@@ -103,18 +103,16 @@ struct Transcoder<'a> {
 
 impl<'a> Transcoder<'a> {
     fn ws(&mut self) {
-        let rest = self.src.get(self.pos..).unwrap_or_default();
-        // Stored state is indented: skip runs of spaces a word at a time.
-        let spaces = rest
-            .chunks_exact(8)
-            .take_while(|c| *c == b"        ")
-            .count()
-            * 8;
-        self.pos += spaces
-            + rest[spaces..]
-                .iter()
-                .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-                .count();
+        loop {
+            match self.src.get(self.pos) {
+                // Stored state is indented: runs of spaces go a word at a time.
+                Some(b' ') if self.src.get(self.pos..self.pos + 8) == Some(b"        ") => {
+                    self.pos += 8
+                }
+                Some(b' ' | b'\n' | b'\r' | b'\t') => self.pos += 1,
+                _ => return,
+            }
+        }
     }
 
     fn peek(&mut self) -> Option<u8> {
