@@ -49,7 +49,9 @@ fn set_in_set(ty: &Type) -> bool {
         Type::Set(e) => bytes_may_differ(e) || set_in_set(e),
         Type::List(e) | Type::Map(e) => set_in_set(e),
         Type::Tuple(ts) => ts.iter().any(set_in_set),
-        Type::Object(a) => a.values().any(set_in_set),
+        Type::Object(_) => {
+            object_attrs(ty).is_some_and(|(_, mut it)| it.any(|(_, t)| set_in_set(t)))
+        }
         _ => false,
     }
 }
