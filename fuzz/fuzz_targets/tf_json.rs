@@ -1,10 +1,11 @@
 //! Fuzzes cty's JSON decoders (stored state, DynamicValue.json; strict and lenient) and the type-JSON parser.
 //! Property: no panic; a decoded value re-encodes and strictly decodes to an equal value; a parsed type
-//! re-serialises to type JSON that parses to the same type.
+//! re-serialises to type JSON that parses to the same type; the state transcoder's msgpack, when it answers,
+//! is the encoding of the lenient decode.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use modelarts::tf::{json, Type};
+use modelarts::tf::{json, msgpack, Type};
 
 fuzz_target!(|data: &[u8]| {
     let Some((name, ty, bytes)) = fuzz_support::split_type(data) else {
@@ -23,6 +24,16 @@ fuzz_target!(|data: &[u8]| {
             lenient.as_ref().ok(),
             Some(v),
             "{name}: lenient differs from strict"
+        );
+    }
+    if let Some(fast) = json::transcode_state(bytes, ty, None) {
+        let v = lenient
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{name}: transcoded input does not decode: {e}"));
+        assert_eq!(
+            msgpack::encode(v, ty).ok(),
+            Some(fast),
+            "{name}: transcoder differs from decode + encode"
         );
     }
     for v in [strict, lenient].into_iter().flatten() {

@@ -12,9 +12,11 @@ use super::types::Type;
 use super::value::{KeyMap, Value};
 
 mod normal;
+mod transcode;
 mod typed;
 
 pub use normal::decoded_is_normal;
+pub use transcode::transcode_state;
 
 /// Decodes strictly: attributes the type does not have are an error.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {

@@ -325,11 +325,15 @@ fn write_array_len(out: &mut Vec<u8>, n: usize, path: &LazyPath<'_>) -> Result<(
     write_len(out, n, Some((0x90, 15)), [0, 0xdc, 0xdd], path)
 }
 
-fn write_map_len(out: &mut Vec<u8>, n: usize, path: &LazyPath<'_>) -> Result<(), CodecError> {
+pub(crate) fn write_map_len(
+    out: &mut Vec<u8>,
+    n: usize,
+    path: &LazyPath<'_>,
+) -> Result<(), CodecError> {
     write_len(out, n, Some((0x80, 15)), [0, 0xde, 0xdf], path)
 }
 
-fn write_int(out: &mut Vec<u8>, i: i64) {
+pub(crate) fn write_int(out: &mut Vec<u8>, i: i64) {
     match i {
         0..=127 => out.push(i as u8),
         -32..=-1 => out.push(i as i8 as u8),
@@ -362,7 +366,11 @@ fn write_int(out: &mut Vec<u8>, i: i64) {
     }
 }
 
-fn write_number(out: &mut Vec<u8>, n: &Number, path: &LazyPath<'_>) -> Result<(), CodecError> {
+pub(crate) fn write_number(
+    out: &mut Vec<u8>,
+    n: &Number,
+    path: &LazyPath<'_>,
+) -> Result<(), CodecError> {
     if let Some(i) = n.as_i64() {
         write_int(out, i);
     } else if let Some(f) = n.as_exact_f64() {

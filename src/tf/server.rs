@@ -358,7 +358,15 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 return self.finish_state(e, Value::Null, "upgraded state", true, &mut diags);
             }
             if version == e.schema.version {
-                // The every-plan case: decode straight from the bytes, skipping the document tree.
+                // The every-plan case: normal state goes straight from JSON to msgpack (json::transcode).
+                let block = Some(&e.schema.block);
+                if let Some(msgpack) = super::json::transcode_state(&raw_state.json, &e.ty, block) {
+                    return Some(DynamicValue {
+                        msgpack,
+                        json: Vec::new(),
+                    });
+                }
+                // Else decode straight from the bytes, skipping the document tree.
                 // Anything unusual (every error included) takes the general path below, which words
                 // the diagnostics as before.
                 if let Some(v) = super::json::try_decode_lenient(&raw_state.json, &e.ty) {

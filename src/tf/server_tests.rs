@@ -697,6 +697,43 @@ async fn upgrade_state_decodes_json_and_always_answers_msgpack() {
     assert!(undv(&r.upgraded_state, &ty).is_null());
 }
 
+/// Normal state takes the transcoder and anything else the general path; the answers must not tell them apart.
+#[tokio::test]
+async fn upgrade_state_answers_alike_on_either_path() {
+    let s = server();
+    let ty = thing_type();
+    let block = thing_schema().block;
+    for json in [
+        r#"{"id":"i","name":"n","size":12345678901234567890,"status":null,"tags":{"a":"\u00e9"}}"#,
+        r#"{"tags":{"a":"\u00e9"},"size":12345678901234567890,"name":"n","id":"i"}"#,
+        r#"{"id":"i","name":"n","size":1.5,"zz_gone":[1]}"#,
+        r#"{"id":"i","name":"n","size":"7","tags":{"b":"1","a":"2"}}"#,
+        r#"{"id":"i","id":"j"}"#,
+        r#"{}"#,
+        "null",
+    ] {
+        let r = s
+            .upgrade_resource_state(
+                "test_thing",
+                1,
+                protocol::RawState {
+                    json: json.as_bytes().to_vec(),
+                    flatmap: Default::default(),
+                },
+            )
+            .await;
+        assert!(r.diagnostics.is_empty(), "{json}: {:?}", r.diagnostics);
+        let decoded = crate::tf::json::decode_lenient(json.as_bytes(), &ty).unwrap();
+        let expected =
+            msgpack::encode(&crate::tf::conform::normalize(&block, &decoded), &ty).unwrap();
+        assert_eq!(
+            r.upgraded_state.map(|d| d.msgpack),
+            Some(expected),
+            "{json}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn import_then_read() {
     let s = configured(false).await;
