@@ -13,7 +13,6 @@ use crate::BoxError;
 pub struct Usage {
     pub user: Duration,
     pub sys: Duration,
-    pub max_rss_kib: u64,
 }
 
 impl Usage {
@@ -82,7 +81,6 @@ pub fn wait_usage(child: Child, limit: Duration) -> Result<(i32, Usage), BoxErro
         Usage {
             user: duration(ru.ru_utime),
             sys: duration(ru.ru_stime),
-            max_rss_kib: u64::try_from(ru.ru_maxrss).unwrap_or(0),
         },
     ))
 }
@@ -116,4 +114,14 @@ pub fn live_cpu(pid: u32) -> Option<Duration> {
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     let hz = u64::try_from(hz).ok().filter(|h| *h > 0)?;
     Some(Duration::from_micros(ticks * 1_000_000 / hz))
+}
+
+/// The process's own peak RSS (`VmHWM`, KiB). Not `wait4`'s `ru_maxrss`: Linux carries the parent's high-water mark
+/// into a child across exec, so a child of a large parent reports the parent's peak instead of its own.
+pub fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

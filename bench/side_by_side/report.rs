@@ -259,8 +259,9 @@ fn render_startup(
         out,
         "Each launch: exec with Terraform's environment and a fresh P-521 `CA:TRUE` client certificate in \
          `PLUGIN_CLIENT_CERT`, read the handshake line, read RSS, then mTLS connect + GetSchema + \
-         GRPCController.Shutdown until the process has been reaped. CPU and peak RSS are the process's own \
-         (`wait4`).\n"
+         GRPCController.Shutdown until the process has been reaped. CPU is the process's own (`wait4`); peak \
+         RSS is its `VmHWM` just before Shutdown (`wait4`'s `ru_maxrss` would carry this process's own peak \
+         into the child across exec).\n"
     );
     let _ = writeln!(
         out,
@@ -281,7 +282,7 @@ fn render_startup(
         let c = summarize(&cyc[i]);
         let cpu = median_of(s.launches.iter().map(|l| ms(l.usage.cpu())));
         let rss = median_of(s.launches.iter().map(|l| mib(l.rss_after_handshake_kib)));
-        let peak = median_of(s.launches.iter().map(|l| mib(l.usage.max_rss_kib)));
+        let peak = median_of(s.launches.iter().map(|l| mib(l.peak_rss_kib)));
         let schema = s.launches.first().map_or(0, |l| l.schema_bytes);
         let (size, stripped) = sizes.get(i).copied().unwrap_or((0, 0));
         let _ = writeln!(

@@ -24,6 +24,8 @@ pub struct Peer {
 pub struct Launch {
     pub handshake: Duration,
     pub rss_after_handshake_kib: u64,
+    /// `VmHWM` just before Shutdown (see [`procfs::peak_rss_kib`]).
+    pub peak_rss_kib: u64,
     pub cycle: Duration,
     /// From spawn: mTLS connection up, GetSchema answered, Shutdown answered (or failed).
     pub connected: Duration,
@@ -119,24 +121,29 @@ pub fn launch_once(
         )
         .into());
     }
-    let (schema_bytes, answered, [connected, schema_at, shutdown_at]) = rt.block_on(async {
-        let channel = plugin::connect(&parsed, Some(&identity)).await?;
-        let connected = started.elapsed();
-        let schema = get_schema(&channel).await?;
-        let schema_at = started.elapsed();
-        if schema.provider.is_none() {
-            return Err::<_, BoxError>("GetSchema returned no provider schema".into());
-        }
-        let answered = plugin::shutdown(&channel).await.is_ok();
-        let shutdown_at = started.elapsed();
-        // Terraform closes its connection right after Shutdown (go-plugin's GRPCClient.Close).
-        drop(channel);
-        Ok((
-            prost::Message::encoded_len(&schema),
-            answered,
-            [connected, schema_at, shutdown_at],
-        ))
-    })?;
+    let pid = child.id();
+    let (schema_bytes, answered, peak_rss_kib, [connected, schema_at, shutdown_at]) =
+        rt.block_on(async {
+            let channel = plugin::connect(&parsed, Some(&identity)).await?;
+            let connected = started.elapsed();
+            let schema = get_schema(&channel).await?;
+            let schema_at = started.elapsed();
+            if schema.provider.is_none() {
+                return Err::<_, BoxError>("GetSchema returned no provider schema".into());
+            }
+            // Read before Shutdown: the process is gone afterwards, and its peak is reached by now.
+            let peak = procfs::peak_rss_kib(pid).unwrap_or(0);
+            let answered = plugin::shutdown(&channel).await.is_ok();
+            let shutdown_at = started.elapsed();
+            // Terraform closes its connection right after Shutdown (go-plugin's GRPCClient.Close).
+            drop(channel);
+            Ok((
+                prost::Message::encoded_len(&schema),
+                answered,
+                peak,
+                [connected, schema_at, shutdown_at],
+            ))
+        })?;
     if !answered {
         series.shutdown_unanswered += 1;
     }
@@ -156,6 +163,7 @@ pub fn launch_once(
     series.launches.push(Launch {
         handshake,
         rss_after_handshake_kib: rss,
+        peak_rss_kib,
         cycle,
         connected,
         schema: schema_at,
@@ -203,7 +211,18 @@ fn installed(peers: &[Peer], dir: &Path) -> Result<Vec<Peer>, BoxError> {
             std::fs::create_dir_all(&to)?;
             let to = to.join(p.binary.file_name().unwrap_or_default());
             let _ = std::fs::remove_file(&to);
-            std::fs::write(&to, std::fs::read(&p.binary)?)?;
+            // Streamed like the installer's io.Copy: reading a 177 MB peer whole would also inflate this
+            // process, and with it every child's `ru_maxrss`.
+            let mut from = std::fs::File::open(&p.binary)?;
+            let mut out = std::fs::File::create(&to)?;
+            let mut buf = vec![0u8; 32 * 1024];
+            loop {
+                let n = std::io::Read::read(&mut from, &mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                std::io::Write::write_all(&mut out, &buf[..n])?;
+            }
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;

@@ -355,13 +355,8 @@ impl<'a> Transcoder<'a> {
                 } else {
                     n += 1;
                 }
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b']' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
+                if !self.another(b']')? {
+                    break;
                 }
             }
         }
@@ -398,6 +393,16 @@ impl<'a> Transcoder<'a> {
             self.out.splice(at + 1..at + 1, n32.to_be_bytes());
         }
         Some(())
+    }
+
+    /// After an element: past a `,` (`true`: another element follows) or past `close` (`false`).
+    fn another(&mut self, close: u8) -> Option<bool> {
+        let c = self.peek()?;
+        if c != b',' && c != close {
+            return None;
+        }
+        self.pos += 1;
+        Some(c == b',')
     }
 
     fn tuple(&mut self, ts: &[Type]) -> Option<()> {
@@ -445,13 +450,8 @@ impl<'a> Transcoder<'a> {
                 self.eat(b':')?;
                 self.value(e, ctx)?;
                 n += 1;
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
+                if !self.another(b'}')? {
+                    break;
                 }
             }
         }
@@ -514,13 +514,8 @@ impl<'a> Transcoder<'a> {
                 if !matched {
                     self.skip()?;
                 }
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
+                if !self.another(b'}')? {
+                    break;
                 }
             }
         }
@@ -566,13 +561,8 @@ impl<'a> Transcoder<'a> {
                             self.eat(b':')?;
                         }
                         self.skip()?;
-                        match self.peek()? {
-                            b',' => self.pos += 1,
-                            c if c == close => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return None,
+                        if !self.another(close)? {
+                            break;
                         }
                     }
                 }
